@@ -1,0 +1,21 @@
+"""The main menu for each role. Later apps add their entries here as their pages land."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models_roles import Role
+
+
+def navigation_for(principal):
+    if principal.is_anonymous:
+        return [(_("홈"), reverse("home"))]
+    items = [(_("나의 홈"), reverse("home"))]
+    if principal.is_company_side:
+        items.append((_("기업 정보"), reverse("organizations:my-company")))
+    if principal.is_operator_side or principal.is_platform_admin:
+        items.append((_("기업 목록"), reverse("organizations:company-list")))
+        items.append((_("감사 기록"), reverse("organizations:audit-list")))
+    if principal.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF, Role.CENTRE_STAFF):
+        items.append((_("소속 기관"), reverse("organizations:my-operator")))
+    items.append((_("API 문서"), reverse("api-docs")))
+    return items

@@ -1,0 +1,5 @@
+"""Local development: DEBUG on, mail written to the console."""
+
+from .base import *
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
