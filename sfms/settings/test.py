@@ -13,3 +13,5 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
+# Parallel runs on one Postgres (helpers, CI shards) each need their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env("SFMS_TEST_DB_NAME", "test_sfms")}
