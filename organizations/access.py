@@ -57,7 +57,9 @@ def principal_for(user) -> Principal:
     from .models import Membership
 
     rows = list(
-        Membership.objects.filter(user_id=user.pk, is_active=True).values_list("role", "company_id", "operator_id")
+        Membership.objects.filter(user_id=user.pk, is_active=True).values_list(
+            "role", "company_id", "operator_id"
+        )
     )
     roles = {role for role, _c, _o in rows}
     if user.is_superuser:

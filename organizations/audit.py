@@ -82,7 +82,9 @@ def record_update(actor, obj, before: dict, *, reason=""):
     changed_after = {k: after.get(k) for k in changed_before}
     if not changed_before:
         return None
-    return record(actor, obj, AuditEvent.Action.UPDATE, before=changed_before, after=changed_after, reason=reason)
+    return record(
+        actor, obj, AuditEvent.Action.UPDATE, before=changed_before, after=changed_after, reason=reason
+    )
 
 
 def record_delete(actor, obj, *, reason=""):

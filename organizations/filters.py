@@ -13,7 +13,9 @@ class CompanyFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("기업 유형"), choices=Company.Kind.choices)
     region = django_filters.ModelChoiceFilter(label=_("지역"), queryset=Region.objects.all())
     ksic_division = django_filters.ModelChoiceFilter(label=_("업종"), queryset=KsicDivision.objects.all())
-    smart_factory_level = django_filters.ChoiceFilter(label=_("스마트공장 수준"), choices=SmartFactoryLevel.choices)
+    smart_factory_level = django_filters.ChoiceFilter(
+        label=_("스마트공장 수준"), choices=SmartFactoryLevel.choices
+    )
 
     class Meta:
         model = Company
@@ -48,7 +50,9 @@ class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(label=_("작업"), choices=AuditEvent.Action.choices)
     object_type = django_filters.CharFilter(label=_("대상 종류"), field_name="content_type__model")
     object_id = django_filters.CharFilter(label=_("대상 ID"))
-    since = django_filters.IsoDateTimeFilter(label=_("시작 일시"), field_name="occurred_at", lookup_expr="gte")
+    since = django_filters.IsoDateTimeFilter(
+        label=_("시작 일시"), field_name="occurred_at", lookup_expr="gte"
+    )
     until = django_filters.IsoDateTimeFilter(label=_("종료 일시"), field_name="occurred_at", lookup_expr="lt")
 
     class Meta:

@@ -111,9 +111,16 @@ class Company(models.Model):
     name_en = models.CharField(_("영문 기업명"), max_length=160, blank=True)
     representative = models.CharField(_("대표자명"), max_length=60)
     ksic_division = models.ForeignKey(
-        KsicDivision, verbose_name=_("주업종"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        KsicDivision,
+        verbose_name=_("주업종"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    region = models.ForeignKey(Region, verbose_name=_("소재 지역"), on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(
+        Region, verbose_name=_("소재 지역"), on_delete=models.PROTECT, related_name="+"
+    )
     postcode = models.CharField(_("우편번호"), max_length=5, blank=True)
     address = models.CharField(_("주소"), max_length=200, blank=True)
     address_detail = models.CharField(_("상세주소"), max_length=200, blank=True)
@@ -202,7 +209,9 @@ COMPANY_KIND_FOR_ROLE = {
 class Membership(models.Model):
     """A user's role in a company or an operator. Roles never come from anywhere else."""
 
-    user = models.ForeignKey(User, verbose_name=_("사용자"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("사용자"), on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(_("역할"), max_length=20, choices=Role.choices)
     company = models.ForeignKey(
         Company,
@@ -234,7 +243,11 @@ class Membership(models.Model):
                 name="membership_scope_matches_role",
                 condition=(
                     Q(role__in=[r.value for r in COMPANY_ROLES], company__isnull=False, operator__isnull=True)
-                    | Q(role__in=[r.value for r in OPERATOR_ROLES], operator__isnull=False, company__isnull=True)
+                    | Q(
+                        role__in=[r.value for r in OPERATOR_ROLES],
+                        operator__isnull=False,
+                        company__isnull=True,
+                    )
                     | Q(role=Role.EVALUATOR, company__isnull=True)
                     | Q(role=Role.PLATFORM_ADMIN, company__isnull=True, operator__isnull=True)
                 ),
@@ -270,7 +283,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("대상 ID"), max_length=64)
     object_repr = models.CharField(_("대상"), max_length=200)
     operator = models.ForeignKey(
-        Operator, verbose_name=_("운영기관"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Operator,
+        verbose_name=_("운영기관"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     company = models.ForeignKey(
         Company, verbose_name=_("기업"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -286,7 +304,9 @@ class AuditEvent(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("감사 기록")
         verbose_name_plural = _("감사 기록")
-        indexes = [models.Index(fields=["content_type", "object_id", "-occurred_at"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "-occurred_at"], name="audit_object_idx")
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"

@@ -41,7 +41,9 @@ class CompanyQuerySet(ScopedQuerySet):
         p = principal_for(user)
         if p.is_platform_admin:
             return self.all()
-        return self.filter(pk__in=p.company_ids_with(Role.SME_MEMBER, Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER))
+        return self.filter(
+            pk__in=p.company_ids_with(Role.SME_MEMBER, Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER)
+        )
 
 
 class MembershipQuerySet(ScopedQuerySet):
@@ -52,7 +54,9 @@ class MembershipQuerySet(ScopedQuerySet):
             return self.none()
         if p.is_platform_admin:
             return self.all()
-        return self.filter(Q(user_id=p.user_id) | Q(company_id__in=p.company_ids) | Q(operator_id__in=p.operator_ids))
+        return self.filter(
+            Q(user_id=p.user_id) | Q(company_id__in=p.company_ids) | Q(operator_id__in=p.operator_ids)
+        )
 
 
 class AuditEventQuerySet(ScopedQuerySet):

@@ -42,7 +42,9 @@ def company_sign_up(*, email, password, full_name, phone="", preferred_language=
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise DomainError(
-            _("이미 가입된 이메일입니다. 로그인하거나 비밀번호 찾기를 이용해 주십시오."), "email_taken", "email"
+            _("이미 가입된 이메일입니다. 로그인하거나 비밀번호 찾기를 이용해 주십시오."),
+            "email_taken",
+            "email",
         )
     number = compact_business_number(company_fields.get("business_number", ""))
     if Company.objects.unrestricted().filter(business_number=number).exists():
@@ -66,7 +68,9 @@ def company_sign_up(*, email, password, full_name, phone="", preferred_language=
             "business_number_taken",
             "business_number",
         ) from exc
-    membership = Membership.objects.create(user=user, role=ROLE_FOR_COMPANY_KIND[company.kind], company=company)
+    membership = Membership.objects.create(
+        user=user, role=ROLE_FOR_COMPANY_KIND[company.kind], company=company
+    )
     audit.record_create(user, user, reason="sign-up")
     audit.record_create(user, company, reason="sign-up")
     audit.record_create(user, membership, reason="sign-up")

@@ -174,6 +174,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CompanyKindEnum": "organizations.models.Company.Kind",
+        "OperatorKindEnum": "organizations.models.Operator.Kind",
+    },
 }
 
 # Content Security Policy: everything is served from our own origin (no CDN).
