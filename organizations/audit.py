@@ -31,6 +31,8 @@ def snapshot(obj, fields=None) -> dict:
     for f in obj._meta.concrete_fields:
         if f.name in EXCLUDED_FIELDS or (fields is not None and f.name not in fields):
             continue
+        if getattr(f, "auto_now", False):  # "updated_at" says when, which the event already records
+            continue
         data[f.attname if f.is_relation else f.name] = _plain(getattr(obj, f.attname))
     return data
 

@@ -13,13 +13,19 @@ def compact_business_number(value: str) -> str:
 
 
 def business_number_problem(value: str) -> str | None:
-    """Return None when valid, else "required", "format" or "checksum" (the NTS check digit)."""
+    """Return None when valid, else "required", "format", "component" or "checksum".
+
+    python-stdnum's kr.brn checks length and the office/type/serial parts but not the check
+    digit, so the NTS check digit is computed here.
+    """
     number = compact_business_number(value)
     if not number:
         return "required"
     if not (len(number) == 10 and number.isdigit()):
         return "format"
     if not brn.is_valid(number):
+        return "component"
+    if business_number_check_digit(number[:9]) != int(number[9]):
         return "checksum"
     return None
 

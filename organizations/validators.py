@@ -6,6 +6,7 @@ from .rules import business_number_problem
 BUSINESS_NUMBER_MESSAGES = {
     "required": _("사업자등록번호를 입력해 주십시오."),
     "format": _("사업자등록번호는 숫자 10자리로 입력해 주십시오. 예: 123-45-67890"),
+    "component": _("유효하지 않은 사업자등록번호입니다. 번호를 다시 확인해 주십시오."),
     "checksum": _("유효하지 않은 사업자등록번호입니다. 번호를 다시 확인해 주십시오."),
 }
 

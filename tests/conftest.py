@@ -6,7 +6,7 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the ORM calls in the same test are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from tests import factories  # noqa: E402
+from tests import factories
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,0 +1,307 @@
+"""Walk every URL pattern (pages, API, admin) as every role against another tenant's objects.
+
+Expectations come from the table below, not from the querysets under test. A pattern whose
+object kwarg cannot be tied to a model fails the walk, so new endpoints are picked up
+automatically and must declare what they show (view `model`, `queryset`, or MODEL_FOR_URL).
+"""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token, TokenProxy
+
+from organizations import audit, services
+from organizations.models import AuditEvent, Company, KsicDivision, Membership, Operator, Region, Role, User
+from tests import factories
+
+ROLES = [None, *Role.values]  # None = anonymous
+COMPANY_SIDE = {Role.SME_MEMBER, Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER}
+OPERATOR_SIDE = {Role.OPERATOR_STAFF, Role.OPERATOR_ADMIN, Role.CENTRE_STAFF}
+UNSAFE = ["post", "put", "patch", "delete"]
+DENIED = {401, 403, 404, 405}
+PUBLIC_MODELS = {Region, KsicDivision, ContentType}
+
+# URL names whose views are plain functions: which model their object kwarg refers to.
+MODEL_FOR_URL = {}
+# Patterns with no object of ours behind them (kwargs that are not ids of our records).
+NON_OBJECT_KWARGS = {"uidb64", "token", "app_label", "content_type_id", "format", "kind", "path", "url"}
+
+
+def hidden_from(role, obj):
+    """The expectation table: may `role` (a tenant-A user) see tenant B's `obj`? True = must not."""
+    if role == Role.PLATFORM_ADMIN:
+        return False
+    if type(obj) in PUBLIC_MODELS:
+        return False
+    if isinstance(obj, Company):  # the national registry: operators read it, other firms do not
+        return role not in OPERATOR_SIDE
+    if isinstance(obj, AuditEvent) and obj.operator_id is None and obj.company_id is not None:
+        return role not in OPERATOR_SIDE
+    return True
+
+
+@pytest.fixture
+def world(db):
+    """Tenant A holds one user per role; tenant B holds the foreign objects."""
+    op_a = factories.make_operator("가운영기관")
+    centre_a = factories.make_operator("가센터", kind=Operator.Kind.REGIONAL_CENTRE, region_code="48")
+    firms_a = {
+        role: factories.make_company("가기업", kind=kind) for role, kind in factories.ROLE_KINDS.items()
+    }
+    users = {None: None}
+    for role in Role.values:
+        scope = {}
+        if role in COMPANY_SIDE:
+            scope = {"company": firms_a[role]}
+        elif role == Role.CENTRE_STAFF:
+            scope = {"operator": centre_a}
+        elif role in OPERATOR_SIDE or role == Role.EVALUATOR:
+            scope = {"operator": op_a}
+        user = factories.make_member(role, email=f"{role}@tenant-a.kr", **scope)
+        if role == Role.PLATFORM_ADMIN:
+            user.is_staff = user.is_superuser = True
+            user.save()
+        users[role] = user
+
+    op_b = factories.make_operator("외부운영기관LEAK", region_code="26")
+    company_b = factories.make_company("외부기업LEAK", region_code="26")
+    supplier_b = factories.make_company("외부공급LEAK", kind=Company.Kind.SUPPLIER, region_code="26")
+    member_b = factories.make_member(
+        Role.SME_MEMBER, company=company_b, email="member@tenant-b.kr", full_name="유출검사자"
+    )
+    admin_b = factories.make_member(
+        Role.OPERATOR_ADMIN, operator=op_b, email="admin@tenant-b.kr", full_name="유출관리자"
+    )
+    services.company_update(member_b, company_b, {"employees": 77}, reason="B edits its own record")
+    services.operator_update(admin_b, op_b, {"phone": "051-000-0000"}, reason="B edits its operator")
+    foreign = {
+        Operator: op_b,
+        Company: company_b,
+        Membership: Membership.objects.get(user=member_b),
+        User: member_b,
+        AuditEvent: AuditEvent.objects.filter(operator=op_b).latest("id"),
+        Region: Region.objects.get(code="26"),
+        KsicDivision: KsicDivision.objects.get(code="C29"),
+        Group: Group.objects.create(name="외부그룹"),
+        Token: Token.objects.create(user=admin_b),
+        ContentType: ContentType.objects.get_for_model(Company),
+    }
+    foreign[TokenProxy] = TokenProxy.objects.get(pk=foreign[Token].pk)
+    registry_event = AuditEvent.objects.filter(company=company_b, operator__isnull=True).latest("id")
+    extra = {"supplier_b": supplier_b, "registry_event": registry_event}
+    _register_optional_models(foreign, member_b)
+    return {"users": users, "foreign": foreign, "extra": extra}
+
+
+def _register_optional_models(foreign, member_b):
+    """Models added by later work get a foreign instance here (the walk fails until they do)."""
+    try:
+        from organizations.models import Notification
+    except ImportError:
+        return
+    foreign[Notification] = Notification.objects.create(
+        recipient=member_b, email=member_b.email, subject="외부 알림LEAK", body="본문"
+    )
+
+
+def iter_patterns(patterns=None, prefix="", namespace="", keys=()):
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        pkeys = tuple(keys) + tuple(_pattern_keys(p.pattern))
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from iter_patterns(p.url_patterns, prefix + str(p.pattern), ns, pkeys)
+        elif isinstance(p, URLPattern):
+            yield p, (f"{namespace}{p.name}" if p.name else None), pkeys, prefix + str(p.pattern)
+
+
+def _pattern_keys(pattern):
+    converters = getattr(pattern, "converters", None)
+    if converters:
+        return list(converters)
+    regex = getattr(pattern, "regex", None)
+    return list(regex.groupindex) if regex is not None else []
+
+
+def model_of(pattern, name):
+    cb = pattern.callback
+    if name in MODEL_FOR_URL:
+        return MODEL_FOR_URL[name]
+    if getattr(cb, "model_admin", None) is not None:
+        return cb.model_admin.model
+    for holder in (getattr(cb, "cls", None), getattr(cb, "view_class", None)):
+        if holder is None:
+            continue
+        if getattr(holder, "model", None) is not None:
+            return holder.model
+        qs = getattr(holder, "queryset", None)
+        if qs is not None:
+            return qs.model
+    return getattr(cb, "sfms_model", None)
+
+
+def _is_login_redirect(response):
+    return response.status_code in {301, 302} and "login" in response.get("Location", "")
+
+
+def _state(obj):
+    model = type(obj)
+    row = model._base_manager.filter(pk=obj.pk).first()
+    return audit.snapshot(row) if row else None
+
+
+def _totals():
+    return tuple(m.objects.count() for m in (Company, Operator, Membership, User, AuditEvent))
+
+
+def _markers(world, role):
+    names = []
+    f = world["foreign"]
+    for obj, text in [
+        (f[Operator], f[Operator].name_ko),
+        (f[Company], f[Company].name),
+        (f[Company], f[Company].business_number),
+        (f[User], f[User].full_name),
+    ]:
+        if hidden_from(role, obj):
+            names.append(text)
+    return names
+
+
+def test_every_url_as_every_role_against_foreign_objects(world, client):
+    client.raise_request_exception = False  # a 500 is recorded as a problem, and the walk goes on
+    problems, tried, object_urls_with_200 = [], 0, {}
+    object_urls = 0
+    for pattern, name, keys, route in iter_patterns():
+        if name is None:
+            problems.append(f"unnamed URL pattern {route!r}: name it so the walk can reverse it")
+            continue
+        object_keys = [k for k in keys if k not in NON_OBJECT_KWARGS]
+        model = model_of(pattern, name) if object_keys else None
+        if object_keys and model is None:
+            problems.append(
+                f"{name}: cannot tell which model {object_keys} refers to; set view.model or MODEL_FOR_URL"
+            )
+            continue
+        if object_keys and model not in world["foreign"]:
+            problems.append(f"{name}: no foreign {model.__name__} in the walk's world; add one")
+            continue
+        obj = world["foreign"].get(model) if model else None
+        kwargs = {}
+        for k in keys:
+            if k in object_keys:
+                kwargs[k] = obj.pk
+            elif k == "app_label":
+                kwargs[k] = "organizations"
+            elif k == "content_type_id":
+                kwargs[k] = ContentType.objects.get_for_model(Company).pk
+            elif k == "uidb64":
+                kwargs[k] = "MQ"
+            elif k == "token":
+                kwargs[k] = "set-password"
+            elif k in {"kind"}:
+                kwargs[k] = Company.Kind.MANUFACTURER
+            else:
+                kwargs = None
+                break
+        if kwargs is None:
+            continue
+        try:
+            url = reverse(name, kwargs=kwargs)
+        except Exception as exc:  # a pattern we cannot build is a problem to fix, not to skip
+            problems.append(f"{name}: cannot reverse with {kwargs}: {exc}")
+            continue
+        if obj is not None:
+            object_urls += 1
+        for role in ROLES:
+            user = world["users"][role]
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            markers = _markers(world, role)
+            # Safe method: nothing hidden is shown.
+            tried += 1
+            response = client.get(url)
+            body = response.content.decode("utf-8", "replace") if response.status_code == 200 else ""
+            if response.status_code >= 500:
+                problems.append(f"GET {url} as {role}: server error {response.status_code}")
+            if obj is not None and hidden_from(role, obj):
+                if not (response.status_code in DENIED or _is_login_redirect(response)):
+                    problems.append(f"GET {url} as {role}: {response.status_code}, expected 403/404")
+            elif obj is not None and response.status_code == 200:
+                object_urls_with_200.setdefault(name, role)
+            for marker in markers:
+                if marker and marker in body:
+                    problems.append(f"GET {url} as {role}: shows foreign {marker!r}")
+            if body and model is None and response.get("Content-Type", "").startswith("application/json"):
+                problems += _foreign_ids_in_list(world, role, url, body)
+            # Unsafe methods: a foreign object is never changed, whatever the answer.
+            if obj is None and not url.startswith("/api/"):
+                continue
+            for method in UNSAFE:
+                if obj is None and method != "post":
+                    continue
+                if role == Role.PLATFORM_ADMIN:
+                    continue
+                before_state, before_totals = (_state(obj) if obj else None), _totals()
+                tried += 1
+                payload = {"name": "HACKED", "name_ko": "HACKED", "reason": "walk", "employees": 1}
+                response = getattr(client, method)(
+                    url, data=json.dumps(payload), content_type="application/json"
+                )
+                if response.status_code >= 500:
+                    problems.append(f"{method.upper()} {url} as {role}: server error {response.status_code}")
+                if obj is not None and not (response.status_code in DENIED or _is_login_redirect(response)):
+                    problems.append(
+                        f"{method.upper()} {url} as {role}: {response.status_code}, expected denial"
+                    )
+                if obj is not None and _state(obj) != before_state:
+                    problems.append(f"{method.upper()} {url} as {role}: changed the foreign object")
+                if obj is not None and _totals() != before_totals:
+                    problems.append(
+                        f"{method.upper()} {url} as {role}: changed row counts {before_totals}->{_totals()}"
+                    )
+    print(f"\naccess walk: {tried} requests over {object_urls} object URLs, {len(ROLES)} roles")
+    assert tried > 500, "the walk found too few URLs: is the URL resolver walk broken?"
+    assert not problems, "\n".join(problems)
+
+
+def _foreign_ids_in_list(world, role, url, body):
+    """A JSON list from the API must not carry a hidden foreign object's id."""
+    from django.urls import resolve
+
+    match = resolve(url.split("?")[0])
+    model = model_of(match, match.view_name) if hasattr(match, "callback") else None
+    cls = getattr(match.func, "cls", None)
+    if cls is not None and getattr(cls, "model", None):
+        model = cls.model
+    elif cls is not None and getattr(cls, "queryset", None) is not None:
+        model = cls.queryset.model
+    if model is None or model not in world["foreign"]:
+        return []
+    obj = world["foreign"][model]
+    if not hidden_from(role, obj):
+        return []
+    data = json.loads(body)
+    rows = data.get("results", data) if isinstance(data, dict) else data
+    if isinstance(rows, list) and any(isinstance(r, dict) and r.get("id") == obj.pk for r in rows):
+        return [f"GET {url} as {role}: lists foreign {model.__name__} id={obj.pk}"]
+    return []
+
+
+def test_expectation_table_matches_the_policy(world):
+    """The querysets implement the table: hidden objects are outside visible_to, the rest inside."""
+    problems = []
+    for role in ROLES:
+        user = world["users"][role]
+        for model, obj in world["foreign"].items():
+            manager = model._default_manager
+            if not hasattr(manager, "visible_to"):
+                continue
+            visible = manager.visible_to(user).filter(pk=obj.pk).exists()
+            expected_hidden = True if role is None else hidden_from(role, obj)
+            if visible == expected_hidden:
+                problems.append(f"{model.__name__} {obj.pk} as {role}: visible={visible}")
+    assert not problems, "\n".join(problems)
