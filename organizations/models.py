@@ -3,6 +3,7 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +127,11 @@ class Company(models.Model):
     address_detail = models.CharField(_("상세주소"), max_length=200, blank=True)
     phone = models.CharField(_("대표 전화"), max_length=20, blank=True)
     employees = models.PositiveIntegerField(_("상시 근로자 수"), default=0)
-    annual_revenue = models.BigIntegerField(_("연 매출액(원)"), default=0)
+    annual_revenue = models.BigIntegerField(
+        _("연 매출액(원)"),
+        default=0,
+        validators=[MinValueValidator(0, message=_("매출액은 0원 이상의 정수로 입력해 주십시오."))],
+    )
     has_production_facility = models.BooleanField(_("생산시설 보유"), default=False)
     smart_factory_level = models.CharField(
         _("스마트공장 수준"), max_length=20, choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE
@@ -242,9 +247,9 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in COMPANY_ROLES], company__isnull=False, operator__isnull=True)
+                    Q(role__in=sorted(r.value for r in COMPANY_ROLES), company__isnull=False, operator__isnull=True)
                     | Q(
-                        role__in=[r.value for r in OPERATOR_ROLES],
+                        role__in=sorted(r.value for r in OPERATOR_ROLES),
                         operator__isnull=False,
                         company__isnull=True,
                     )
@@ -324,3 +329,45 @@ class AuditEvent(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Notification(models.Model):
+    """An e-mail in the outbox. The row is written in the caller's transaction; a Celery task sends it
+    after commit and a periodic sweep re-enqueues rows left pending, so nothing is lost when Redis is down."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("발송 대기")
+        SENT = "sent", _("발송 완료")
+        FAILED = "failed", _("발송 실패")
+
+    recipient = models.ForeignKey(
+        User,
+        verbose_name=_("수신자"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    email = models.EmailField(_("수신 이메일"))
+    subject = models.CharField(_("제목"), max_length=200)
+    body = models.TextField(_("본문"))
+    status = models.CharField(_("상태"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("발송 시도 횟수"), default=0)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(_("생성일시"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("재등록일시"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("마지막 시도일시"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("발송일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("알림")
+        verbose_name_plural = _("알림")
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="notification_pending_idx", condition=Q(status="pending")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} · {self.subject}"

@@ -145,8 +145,26 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULE = {}
 
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / ".run" / "mail"))
+
+
+def mailers(default_backend):
+    """Django 6.1 MAILERS from DJANGO_EMAIL_BACKEND / DJANGO_EMAIL_FILE_PATH / SMTP variables."""
+    backend = env("DJANGO_EMAIL_BACKEND", default_backend)
+    options = {}
+    if backend.endswith("filebased.EmailBackend"):
+        options["file_path"] = env("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / ".run" / "mail"))
+    if backend.endswith("smtp.EmailBackend"):
+        options.update(
+            host=env("DJANGO_EMAIL_HOST", "localhost"),
+            port=int(env("DJANGO_EMAIL_PORT", "25")),
+            username=env("DJANGO_EMAIL_USER", ""),
+            password=env("DJANGO_EMAIL_PASSWORD", ""),
+            use_tls=env_bool("DJANGO_EMAIL_USE_TLS", False),
+        )
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+MAILERS = mailers("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "SFMS <no-reply@sfms.example.kr>")
 
 REST_FRAMEWORK = {

@@ -4,7 +4,7 @@ from .base import *
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = mailers("django.core.mail.backends.locmem.EmailBackend")
 CACHES["default"]["KEY_PREFIX"] = "sfms-test"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
