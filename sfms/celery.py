@@ -1,4 +1,4 @@
-"""The Celery app. Tasks are discovered in each Django app's tasks.py."""
+"""The Celery app. Tasks are discovered in each Django app's tasks.py; conventions are in sfms/tasks.py."""
 
 import os
 
@@ -9,3 +9,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sfms.settings.dev")
 app = Celery("sfms")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs (run by `celery -A sfms beat`). Added to whatever CELERY_BEAT_SCHEDULE the settings hold.
+# Sweeps re-enqueue work whose task was lost, so a Redis outage delays jobs but loses none.
+app.add_periodic_task(
+    60.0,
+    app.signature("organizations.sweep_pending_notifications"),
+    name="organizations.sweep_pending_notifications",
+    expires=55,  # a sweep that could not start within its minute is skipped; the next one covers it
+)
