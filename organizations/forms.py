@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Company, KsicDivision, Region, User
 from .rules import compact_business_number
+from .templatetags.sfms_format import lname
 from .validators import validate_business_number
 
 
@@ -39,6 +40,13 @@ class WonField(forms.IntegerField):
         attrs.pop("step", None)
         attrs.update({"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"})
         return attrs
+
+
+class LocalizedModelChoiceField(forms.ModelChoiceField):
+    """Options named in the active language (regions, KSIC divisions)."""
+
+    def label_from_instance(self, obj):
+        return lname(obj)
 
 
 class CountField(forms.IntegerField):
@@ -104,7 +112,7 @@ class CompanyProfileForm(forms.Form):
     representative = forms.CharField(
         label=_("대표자명"), max_length=60, error_messages=_required(_("대표자명을 입력해 주십시오."))
     )
-    ksic_division = forms.ModelChoiceField(
+    ksic_division = LocalizedModelChoiceField(
         label=_("주업종(KSIC 중분류)"),
         queryset=KsicDivision.objects.all(),
         required=False,
@@ -112,7 +120,7 @@ class CompanyProfileForm(forms.Form):
         help_text=_("사업자등록증의 주업종에 해당하는 제조업 중분류를 선택해 주십시오."),
         error_messages={"invalid_choice": _("목록에 있는 업종을 선택해 주십시오.")},
     )
-    region = forms.ModelChoiceField(
+    region = LocalizedModelChoiceField(
         label=_("소재 지역"),
         queryset=Region.objects.all(),
         empty_label=_("선택해 주십시오"),

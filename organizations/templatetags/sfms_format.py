@@ -89,6 +89,22 @@ def krw_short(value):
 
 
 @register.filter
+def lname(obj):
+    """A region's, KSIC division's or operator's name in the active language (Korean as fallback)."""
+    if obj is None or obj == "":
+        return ""
+    name = getattr(obj, "name_ko", None)
+    if name is None:
+        return str(obj)
+    if _english() and getattr(obj, "name_en", ""):
+        name = obj.name_en
+    code = getattr(obj, "code", "")
+    if obj.__class__.__name__ == "KsicDivision" and code:
+        return f"{code} {name}"
+    return name
+
+
+@register.filter
 def bizno(value):
     """A business registration number as 123-45-67890."""
     if value is None:

@@ -10,7 +10,7 @@ register = template.Library()
 DEFAULT_HELP = {
     "phone": "1588-0000",
     "email": "help@sfms.example.kr",
-    "hours": _("평일 09:00~18:00 (공휴일 제외)"),
+    "hours": _("평일 09:00~18:00, 공휴일 제외"),
 }
 
 

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from organizations.models import AuditEvent, Company, Membership, Operator, Region, Role, User
 from organizations.rules import complete_business_number
-from organizations.templatetags.sfms_format import bizno, kdate, kdatetime, krw, krw_short
+from organizations.templatetags.sfms_format import bizno, kdate, kdatetime, krw, krw_short, lname
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -564,3 +564,21 @@ def test_company_list_paginates_by_20(client, people):
 
 def test_region_data_is_loaded():
     assert Region.objects.filter(code="48").exists()
+
+
+def test_lname_follows_the_language():
+    region = Region.objects.get(code="48")
+    with translation.override("ko"):
+        assert lname(region) == "경상남도"
+    with translation.override("en"):
+        assert lname(region) == "Gyeongsangnam-do"
+    assert lname(None) == ""
+
+
+def test_signup_form_names_regions_in_english(client):
+    client.cookies["sfms_language"] = "en"
+    response = client.get(reverse("signup-form", kwargs={"kind": "manufacturer"}))
+    body = response.content.decode()
+    assert h1(response) == "Register: Manufacturer (adopting SME)"
+    assert '<option value="48">Gyeongsangnam-do</option>' in body
+    assert "(optional)" in body
