@@ -27,6 +27,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters and cached pages live in Redis; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def operator(db):
     return factories.make_operator("스마트제조혁신추진단")

@@ -5,6 +5,8 @@ from .base import *
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = mailers("django.core.mail.backends.locmem.EmailBackend")
+# Tests clear the cache between tests, so they keep it in a Redis database of its own.
+CACHES["default"]["LOCATION"] = env("SFMS_TEST_CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1")
 CACHES["default"]["KEY_PREFIX"] = "sfms-test"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

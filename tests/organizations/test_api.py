@@ -56,7 +56,7 @@ def test_api_sign_up_then_token_then_me(client):
     ("language", "message"),
     [
         ("ko", "유효하지 않은 사업자등록번호입니다. 번호를 다시 확인해 주십시오."),
-        ("en", "This business registration number is not valid. Please check the number and try again."),
+        ("en", "This business registration number is not valid. Check the number and try again."),
     ],
 )
 def test_api_sign_up_with_a_bad_number_answers_in_the_users_language_and_changes_nothing(
