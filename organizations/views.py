@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from . import services
@@ -59,6 +59,7 @@ def _require_operator_side(principal, message):
 # --- home -------------------------------------------------------------------------------------
 
 
+@require_safe
 def home(request):
     principal = principal_for(request.user)
     if principal.is_anonymous:
@@ -166,6 +167,7 @@ SIGNUP_KINDS = {
 }
 
 
+@require_http_methods(["GET", "POST"])
 def signup(request):
     """First question: which kind of company is signing up."""
     if request.user.is_authenticated:
@@ -187,6 +189,7 @@ def _apply_validation_error(form, exc, field_map=None):
         form.add_error(None, exc)
 
 
+@require_http_methods(["GET", "POST"])
 def signup_form(request, kind):
     if kind not in SIGNUP_KINDS:
         raise Http404
@@ -224,6 +227,7 @@ def signup_form(request, kind):
 # --- companies --------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def my_company(request):
     principal = principal_for(request.user)
@@ -235,6 +239,7 @@ def my_company(request):
     return redirect("organizations:company-detail", pk=company.pk)
 
 
+@require_safe
 @login_required
 def company_list(request):
     principal = principal_for(request.user)
@@ -257,6 +262,7 @@ def _visible_company(request, pk):
     )
 
 
+@require_safe
 @login_required
 def company_detail(request, pk):
     company = _visible_company(request, pk)
@@ -279,6 +285,7 @@ def company_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def company_edit(request, pk):
     company = _visible_company(request, pk)
@@ -342,6 +349,7 @@ def _audit_queryset(user):
     return AuditEvent.objects.visible_to(user).select_related("actor", "content_type")
 
 
+@require_safe
 @login_required
 def audit_list(request):
     audit_filter = AuditEventFilter(request.GET or None, queryset=_audit_queryset(request.user))
@@ -354,6 +362,7 @@ def audit_list(request):
     )
 
 
+@require_safe
 @login_required
 def company_audit(request, pk):
     principal = principal_for(request.user)
@@ -373,6 +382,7 @@ def company_audit(request, pk):
 # --- operators --------------------------------------------------------------------------------
 
 
+@require_safe
 @login_required
 def my_operator(request):
     principal = principal_for(request.user)
@@ -384,6 +394,7 @@ def my_operator(request):
     return render(request, "organizations/operator_list.html", {"operators": operators})
 
 
+@require_safe
 @login_required
 def operator_detail(request, pk):
     operator = get_object_or_404(

@@ -582,3 +582,17 @@ def test_signup_form_names_regions_in_english(client):
     assert h1(response) == "Register: Manufacturer (adopting SME)"
     assert '<option value="48">Gyeongsangnam-do</option>' in body
     assert "(optional)" in body
+
+
+def test_read_only_pages_refuse_writes(client, people, company):
+    client.force_login(people[Role.OPERATOR_ADMIN])
+    for url in [
+        reverse("organizations:company-detail", args=[company.pk]),
+        reverse("organizations:company-audit", args=[company.pk]),
+        reverse("organizations:audit-list"),
+        reverse("organizations:company-list"),
+    ]:
+        before = (counts(), Company.objects.get(pk=company.pk).employees)
+        assert client.post(url, {"employees": 1}).status_code == 405
+        assert client.delete(url).status_code == 405
+        assert (counts(), Company.objects.get(pk=company.pk).employees) == before
