@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import AuditEvent, Company, KsicDivision, Membership, Operator, Region, User
+from .models import AuditEvent, Company, KsicDivision, Membership, Notification, Operator, Region, User
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -112,4 +112,22 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The outbox, read-only: rows are written by notify() and changed only by the delivery task."""
+
+    list_display = ["created_at", "email", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "subject"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -247,7 +247,11 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_scope_matches_role",
                 condition=(
-                    Q(role__in=sorted(r.value for r in COMPANY_ROLES), company__isnull=False, operator__isnull=True)
+                    Q(
+                        role__in=sorted(r.value for r in COMPANY_ROLES),
+                        company__isnull=False,
+                        operator__isnull=True,
+                    )
                     | Q(
                         role__in=sorted(r.value for r in OPERATOR_ROLES),
                         operator__isnull=False,

@@ -74,7 +74,24 @@ def company_sign_up(*, email, password, full_name, phone="", preferred_language=
     audit.record_create(user, user, reason="sign-up")
     audit.record_create(user, company, reason="sign-up")
     audit.record_create(user, membership, reason="sign-up")
+    _notify_welcome(user, company)
     return user, company
+
+
+def _notify_welcome(user, company):
+    """The welcome e-mail, in the user's language; sent by Celery after the sign-up commits."""
+    from django.utils import translation
+
+    from .notifications import notify
+
+    with translation.override(user.preferred_language):
+        subject = _("[SFMS] %(company)s 회원가입이 완료되었습니다") % {"company": company.name}
+        body = _(
+            "%(name)s 님, 스마트공장 사업관리시스템(SFMS)에 가입해 주셔서 감사합니다.\n"
+            "기업: %(company)s (사업자등록번호 %(number)s)\n"
+            "로그인 후 공고를 확인하고 신청하실 수 있습니다."
+        ) % {"name": user.full_name, "company": company.name, "number": company.business_number_display}
+        notify(user, str(subject), str(body))
 
 
 @transaction.atomic

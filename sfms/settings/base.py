@@ -146,7 +146,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_BEAT_SCHEDULE = {}
 
 
-
 def mailers(default_backend):
     """Django 6.1 MAILERS from DJANGO_EMAIL_BACKEND / DJANGO_EMAIL_FILE_PATH / SMTP variables."""
     backend = env("DJANGO_EMAIL_BACKEND", default_backend)
@@ -160,6 +159,7 @@ def mailers(default_backend):
             username=env("DJANGO_EMAIL_USER", ""),
             password=env("DJANGO_EMAIL_PASSWORD", ""),
             use_tls=env_bool("DJANGO_EMAIL_USE_TLS", False),
+            timeout=int(env("DJANGO_EMAIL_TIMEOUT", "30")),  # a hung server must not hold the outbox row
         )
     return {"default": {"BACKEND": backend, "OPTIONS": options}}
 

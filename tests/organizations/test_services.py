@@ -50,6 +50,19 @@ def test_sign_up_creates_user_company_membership_and_audit():
     assert [e.action for e in events] == ["create", "create", "create"]
     assert [e.content_type.model for e in events] == ["user", "company", "membership"]
     assert "password" not in events[0].after
+    welcome = user.notifications.get()
+    assert (welcome.email, welcome.status) == ("new@hanbit.kr", "pending")
+    assert welcome.subject == "[SFMS] 한빛정밀 회원가입이 완료되었습니다"
+
+
+def test_sign_up_enqueues_the_welcome_mail_only_after_commit(django_capture_on_commit_callbacks):
+    from organizations.rules import complete_business_number
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.company_sign_up(
+            **SIGNUP, company_fields=company_fields(business_number=complete_business_number("608861234"))
+        )
+    assert len(callbacks) == 1
 
 
 @pytest.mark.parametrize(
