@@ -85,7 +85,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:55432/sfms"),
+        env("DATABASE_URL", f"postgres://postgres@127.0.0.1:{env('SFMS_PGPORT', '55432')}/sfms"),
         conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -120,7 +120,7 @@ MEDIA_ROOT = Path(env("SFMS_MEDIA_ROOT", str(BASE_DIR / ".run" / "media")))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:56379/0")
+REDIS_URL = env("REDIS_URL", f"redis://127.0.0.1:{env('SFMS_REDIS_PORT', '56379')}/0")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
