@@ -4,6 +4,7 @@ Missing and forbidden objects both answer 404 (objects are looked up inside the 
 an object the user may see but not change answers 403 with the reason.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -26,6 +27,7 @@ from .errors import AccessDenied, DomainError
 from .filters import AuditEventFilter, CompanyFilter
 from .forms import CompanyEditForm, EmailAuthenticationForm, SignUpForm, SignUpKindForm
 from .models import AuditEvent, Company, Membership, Operator, Role
+from .templatetags.sfms_format import lname
 
 PAGE_SIZE = 20
 
@@ -49,6 +51,20 @@ def _posted(request):
 
 def _paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _filter_form(filterset):
+    """GOV.UK-style select labels ("전체" instead of dashes) and names in the active language."""
+    for field in filterset.form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):
+            field.label_from_instance = lname
+        if getattr(field, "empty_label", None) is None:
+            continue
+        field.empty_label = _("전체")
+        if not isinstance(field, forms.ModelChoiceField):
+            # django-filter's choice iterator was copied with the field: wrap the choices again.
+            field.choices = [c for c in field.choices if c[0] != ""]
+    return filterset
 
 
 def _require_operator_side(principal, message):
@@ -247,7 +263,7 @@ def company_list(request):
         principal, _("기업 목록은 운영기관·지역센터 담당자와 플랫폼 관리자만 볼 수 있습니다.")
     )
     queryset = Company.objects.visible_to(request.user).select_related("region", "ksic_division")
-    company_filter = CompanyFilter(request.GET or None, queryset=queryset)
+    company_filter = _filter_form(CompanyFilter(request.GET or None, queryset=queryset))
     page = _paginate(request, company_filter.qs)
     return render(
         request,
@@ -352,7 +368,7 @@ def _audit_queryset(user):
 @require_safe
 @login_required
 def audit_list(request):
-    audit_filter = AuditEventFilter(request.GET or None, queryset=_audit_queryset(request.user))
+    audit_filter = _filter_form(AuditEventFilter(request.GET or None, queryset=_audit_queryset(request.user)))
     page = _paginate(request, audit_filter.qs)
     _with_changes(page.object_list)
     return render(

@@ -596,3 +596,14 @@ def test_read_only_pages_refuse_writes(client, people, company):
         assert client.post(url, {"employees": 1}).status_code == 405
         assert client.delete(url).status_code == 405
         assert (counts(), Company.objects.get(pk=company.pk).employees) == before
+
+
+def test_filter_selects_say_all_and_use_the_active_language(client, people):
+    client.force_login(people[Role.OPERATOR_STAFF])
+    body = client.get(reverse("organizations:company-list")).content.decode()
+    assert '<option value="" selected>전체</option>' in body
+    assert "---------" not in body
+    client.cookies["sfms_language"] = "en"
+    body = client.get(reverse("organizations:company-list")).content.decode()
+    assert '<option value="26">Busan</option>' in body
+    assert '<option value="" selected>All</option>' in body
