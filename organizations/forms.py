@@ -19,6 +19,15 @@ def _required(message):
     return {"required": message}
 
 
+class WonInput(forms.TextInput):
+    """Shows whole won with thousands separators (1,500,000,000), as people type it."""
+
+    def format_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return super().format_value(value)
+
+
 class WonField(forms.IntegerField):
     """Whole won; accepts "1,500,000,000", "1 500 000 000" and "1500000000원"."""
 
@@ -161,15 +170,23 @@ class CompanyProfileForm(forms.Form):
         label=_("상시 근로자 수"),
         min_value=0,
         help_text=_("명 단위 숫자, 예: 42"),
-        error_messages=_required(_("상시 근로자 수를 입력해 주십시오.")),
+        error_messages={
+            "required": _("상시 근로자 수를 입력해 주십시오."),
+            "invalid": _("상시 근로자 수는 숫자로 입력해 주십시오. 예: 42"),
+            "min_value": _("상시 근로자 수는 0명 이상이어야 합니다."),
+        },
         widget=forms.TextInput(attrs={"class": "w-8ch"}),
     )
     annual_revenue = WonField(
         label=_("연 매출액(원)"),
         min_value=0,
         help_text=_("최근 사업연도 매출액을 원 단위로 입력해 주십시오. 예: 1,500,000,000"),
-        error_messages=_required(_("연 매출액을 입력해 주십시오.")),
-        widget=forms.TextInput(attrs={"class": "w-20ch"}),
+        error_messages={
+            "required": _("연 매출액을 입력해 주십시오."),
+            "invalid": _("연 매출액은 원 단위 숫자로 입력해 주십시오. 예: 1,500,000,000"),
+            "min_value": _("연 매출액은 0원 이상이어야 합니다."),
+        },
+        widget=WonInput(attrs={"class": "w-20ch"}),
     )
     has_production_facility = forms.BooleanField(label=_("생산시설을 보유하고 있습니다"), required=False)
     has_mes = forms.BooleanField(label=_("MES(생산관리시스템)를 운영하고 있습니다"), required=False)

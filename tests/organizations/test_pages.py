@@ -192,7 +192,9 @@ def test_company_pages(client, people, company, other_company):
     assert response.status_code == 302
     assert response["Location"] == reverse("organizations:company-detail", args=[company.pk])
     assert h1(client.get(response["Location"])) == company.name
-    assert h1(client.get(reverse("organizations:company-edit", args=[company.pk]))) == "기업 정보 수정"
+    edit = client.get(reverse("organizations:company-edit", args=[company.pk]))
+    assert h1(edit) == "기업 정보 수정"
+    assert 'value="12,300,000,000"' in edit.content.decode()
     # Another firm's record: missing and forbidden look the same.
     assert client.get(reverse("organizations:company-detail", args=[other_company.pk])).status_code == 404
     assert client.get(reverse("organizations:company-edit", args=[other_company.pk])).status_code == 404
@@ -456,8 +458,8 @@ def test_company_edit_with_errors_keeps_input_and_changes_nothing(client, people
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert '<a href="#id_employees">숫자로 입력해 주십시오.</a>' in body
-    assert '<a href="#id_annual_revenue">금액은 0원 이상이어야 합니다.</a>' in body
+    assert '<a href="#id_employees">상시 근로자 수는 숫자로 입력해 주십시오. 예: 42</a>' in body
+    assert '<a href="#id_annual_revenue">연 매출액은 0원 이상이어야 합니다.</a>' in body
     assert 'value="많음"' in body
     assert AuditEvent.objects.count() == before
     company.refresh_from_db()
