@@ -198,3 +198,11 @@ def test_schema_and_local_docs(client):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_pages_are_korean_first_whatever_the_browser_says(client):
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="ko"' in page.content.decode()
+    client.cookies["sfms_language"] = "en"
+    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko")
+    assert '<html lang="en"' in page.content.decode()
