@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from .models import AuditEvent, Company, KsicDivision, Membership, Operator, Region, User
 from .rules import business_number_problem, compact_business_number
+from .services import COMPANY_EDITABLE_FIELDS
 from .validators import BUSINESS_NUMBER_MESSAGES
 
 
@@ -30,30 +31,6 @@ class CompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Company
-        fields = [
-            "id",
-            "kind",
-            "business_number",
-            "business_number_display",
-            "name",
-            "name_en",
-            "representative",
-            "ksic_division",
-            "region",
-            "postcode",
-            "address",
-            "address_detail",
-            "phone",
-            "employees",
-            "annual_revenue",
-            "has_production_facility",
-            "smart_factory_level",
-            "has_mes",
-            "has_erp",
-            "has_data_collection",
-            "created_at",
-            "updated_at",
-        ]
         read_only_fields = [
             "id",
             "kind",
@@ -62,6 +39,7 @@ class CompanySerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        fields = [*read_only_fields, "business_number_display", *COMPANY_EDITABLE_FIELDS]
 
 
 class CompanySignUpSerializer(serializers.Serializer):

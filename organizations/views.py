@@ -36,7 +36,7 @@ HOME_FOR_ROLE = (
     (Role.PLATFORM_ADMIN, "platform_admin", gettext_lazy("플랫폼 관리자 홈")),
     (Role.OPERATOR_ADMIN, "operator", gettext_lazy("운영기관 홈")),
     (Role.OPERATOR_STAFF, "operator", gettext_lazy("운영기관 홈")),
-    (Role.CENTRE_STAFF, "centre", gettext_lazy("지역센터 홈")),
+    (Role.CENTRE_STAFF, "operator", gettext_lazy("지역센터 홈")),
     (Role.EVALUATOR, "evaluator", gettext_lazy("평가위원 홈")),
     (Role.SME_MEMBER, "company", gettext_lazy("도입기업 홈")),
     (Role.SUPPLIER_MEMBER, "company", gettext_lazy("공급기업 홈")),
@@ -131,7 +131,6 @@ def _platform_admin_home(request, principal, role):
 _HOME_CONTEXT = {
     "platform_admin": _platform_admin_home,
     "operator": _operator_home,
-    "centre": _operator_home,
     "evaluator": _evaluator_home,
     "company": _company_home,
 }

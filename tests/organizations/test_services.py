@@ -155,3 +155,14 @@ def test_membership_scope_must_match_role(company):
 
     with pytest.raises(IntegrityError):
         Membership.objects.create(user=factories.make_user(), role=Role.OPERATOR_STAFF, company=company)
+
+
+def test_the_edit_form_and_the_api_offer_exactly_the_fields_the_service_accepts():
+    from organizations.forms import CompanyEditForm
+    from organizations.serializers import CompanySerializer
+
+    form_fields = {*CompanyEditForm.detail_fields, *CompanyEditForm.facility_fields}
+    assert form_fields == set(services.COMPANY_EDITABLE_FIELDS)
+    serializer = CompanySerializer()
+    writable = {name for name, field in serializer.fields.items() if not field.read_only}
+    assert writable == set(services.COMPANY_EDITABLE_FIELDS)
