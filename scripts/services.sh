@@ -5,7 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"; RUN="${RUN_DIR:-$ROOT/.run}"; cd /
 PGPORT="${SFMS_PGPORT:-55432}"; REDIS_PORT="${SFMS_REDIS_PORT:-56379}"; PGDATABASE="${SFMS_PGDATABASE:-sfms}"
-APT_PKGS="postgresql postgresql-contrib redis-server libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils chromium gettext"
+APT_PKGS="postgresql postgresql-contrib redis-server libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-dejavu-core poppler-utils chromium gettext"
 log() { echo "[services] $*"; }
 
 deps() {

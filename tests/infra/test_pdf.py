@@ -117,7 +117,6 @@ NO_KOREAN_FONT_CONF = """<?xml version="1.0"?>
 """
 
 
-@pytest.mark.skipif(not Path("/usr/share/fonts/truetype/dejavu").is_dir(), reason="needs fonts-dejavu-core")
 def test_negative_control_without_a_korean_font(tmp_path):
     """On a machine without fonts-noto-cjk weasyprint would draw boxes: render_pdf refuses, and the
     pdffonts check above would catch such a PDF (pdftotext alone would not: boxes still map to text)."""
