@@ -41,6 +41,11 @@ class OperatorFilter(django_filters.FilterSet):
 
 
 class MembershipFilter(django_filters.FilterSet):
+    # Plain ids, not model choices over every row: an "invalid choice" answer would tell a user
+    # whether another tenant's company or operator id exists.
+    company = django_filters.NumberFilter(label=_("기업 ID"), field_name="company_id")
+    operator = django_filters.NumberFilter(label=_("운영기관 ID"), field_name="operator_id")
+
     class Meta:
         model = Membership
         fields = ["role", "company", "operator", "is_active"]

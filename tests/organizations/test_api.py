@@ -206,3 +206,14 @@ def test_pages_are_korean_first_whatever_the_browser_says(client):
     client.cookies["sfms_language"] = "en"
     page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="ko")
     assert '<html lang="en"' in page.content.decode()
+
+
+def test_membership_filter_does_not_reveal_whether_a_foreign_company_exists(client, company, other_company):
+    member = factories.make_member(Role.SME_MEMBER, company=company)
+    client.force_login(member)
+    url = reverse("membership-list")
+    foreign = client.get(url, {"company": other_company.pk})
+    missing = client.get(url, {"company": 999_999})
+    assert (foreign.status_code, foreign.json()["count"]) == (200, 0)
+    assert (missing.status_code, missing.json()["count"]) == (200, 0)
+    assert client.get(url, {"company": company.pk}).json()["count"] == 1

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from organizations import services
 from organizations.models import AuditEvent, Company, Membership, Operator, Region, Role, User
 from organizations.rules import complete_business_number
 from organizations.templatetags.sfms_format import bizno, kdate, kdatetime, krw, krw_short, lname
@@ -529,6 +530,34 @@ def test_company_list_keeps_a_constant_number_of_queries(client, people):
     one = measure()
     factories.make_company("나", kind=Company.Kind.SUPPLIER, ksic=None)
     factories.make_company("다", region_code="26")
+    assert measure() == one
+
+
+@pytest.mark.parametrize("page", ["audit-list", "company-audit", "operator-detail"])
+def test_audit_and_member_lists_keep_a_constant_number_of_queries(client, people, company, operator, page):
+    """One more audit event or member must not cost one more query."""
+    client.force_login(people[Role.OPERATOR_ADMIN])
+    kwargs = {"company-audit": {"pk": company.pk}, "operator-detail": {"pk": operator.pk}}.get(page, {})
+    url = reverse(f"organizations:{page}", kwargs=kwargs)
+    member = people[Role.SME_MEMBER]
+
+    def add():
+        if page == "operator-detail":
+            factories.make_member(Role.OPERATOR_STAFF, operator=operator)
+        else:
+            services.company_update(
+                member, company, {"employees": Company.objects.get(pk=company.pk).employees + 1}
+            )
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    add()
+    one = measure()
+    add()
+    add()
     assert measure() == one
 
 
