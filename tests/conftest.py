@@ -27,6 +27,28 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (live server, Celery worker) ends with a flush that also empties the
+    regions and KSIC divisions migration 0002 loaded; every database test starts with them present."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not DB_FIXTURES & names:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & names
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from organizations.models import KsicDivision, Region
+    from organizations.reference_data import load_reference_data
+
+    if Region.objects.count() != 17 or not KsicDivision.objects.exists():
+        load_reference_data(Region, KsicDivision)
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Throttle counters and cached pages live in Redis; each test starts without them."""

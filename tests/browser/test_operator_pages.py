@@ -1,10 +1,7 @@
 """Operator staff use the registry and audit pages; a member edits its company. axe on each page,
 in Korean and English, and the company list at 360 px."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from organizations import services
@@ -17,7 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def world(transactional_db):
-    importlib.import_module("organizations.migrations.0002_reference_data").load(apps, None)
     operator = factories.make_operator("스마트제조혁신추진단", email="help@kosmo.example.kr")
     centre = factories.make_operator("경남센터", kind=Operator.Kind.REGIONAL_CENTRE, region_code="48")
     centre.regions_covered.set([Region.objects.get(code="48")])

@@ -4,10 +4,7 @@ Every page on the way is checked with axe (0 serious/critical violations) and mu
 the Content Security Policy (no inline scripts, nothing from another origin).
 """
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import expect
 
 from organizations.models import Company, Membership, Role, User
@@ -17,13 +14,6 @@ from tests.browser.axe import check_page
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Hanbit-secure-2026"
-
-
-@pytest.fixture
-def reference_data(transactional_db):
-    """Transactional tests flush the database: load regions and KSIC divisions again."""
-    migration = importlib.import_module("organizations.migrations.0002_reference_data")
-    migration.load(apps, None)
 
 
 @pytest.fixture
@@ -43,9 +33,7 @@ def heading(page):
     return page.get_by_role("heading", level=1)
 
 
-def test_manufacturer_signs_up_switches_language_and_signs_in_again(
-    page, live_server, reference_data, csp_errors
-):
+def test_manufacturer_signs_up_switches_language_and_signs_in_again(page, live_server, csp_errors):
     number = complete_business_number("608861234")
 
     # Landing page (anonymous, Korean by default).
