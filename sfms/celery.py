@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sfms.settings.dev")
 
@@ -17,4 +18,18 @@ app.add_periodic_task(
     app.signature("organizations.sweep_pending_notifications"),
     name="organizations.sweep_pending_notifications",
     expires=55,  # a sweep that could not start within its minute is skipped; the next one covers it
+)
+# crontab(minute="*") fires at second 0 of every minute, so a call set to open at 09:00 opens in the
+# first seconds of 09:00, not up to a minute late as a 60 s interval counted from start-up could.
+app.add_periodic_task(
+    crontab(minute="*"),
+    app.signature("programs.advance_calls_by_clock"),
+    name="programs.advance_calls_by_clock",
+    expires=55,
+)
+app.add_periodic_task(
+    crontab(minute="*/15"),
+    app.signature("programs.send_deadline_reminders"),
+    name="programs.send_deadline_reminders",
+    expires=600,
 )

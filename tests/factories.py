@@ -55,3 +55,67 @@ ROLE_KINDS = {
     Role.SUPPLIER_MEMBER: Company.Kind.SUPPLIER,
     Role.LARGE_FIRM_MEMBER: Company.Kind.LARGE_FIRM,
 }
+
+
+# --- programs ------------------------------------------------------------------------------------
+
+
+def make_programme(operator, *, fiscal_year=2026, budget=10_000_000_000, **extra):
+    from programs.models import Programme, ProgrammeType
+
+    defaults = dict(
+        name_ko=f"스마트공장 구축 지원사업 {next(_seq)}", programme_type=ProgrammeType.CONSTRUCTION
+    )
+    defaults.update(extra)
+    return Programme.objects.create(operator=operator, fiscal_year=fiscal_year, budget=budget, **defaults)
+
+
+def make_call(operator, *, programme=None, status="draft", opens_in_days=1, closes_in_days=30, **extra):
+    """A call with no tracks; its dates count from now (negative days lie in the past)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from programs.models import Call
+
+    programme = programme or make_programme(operator)
+    now = timezone.now().replace(second=0, microsecond=0)
+    n = next(_seq)
+    defaults = dict(
+        reference=f"T-{n:05d}",
+        title_ko=f"2026년 스마트공장 구축 지원 공고 {n}",
+        title_en=f"2026 smart factory call {n}",
+        body_ko="제조 중소기업의 스마트공장 구축을 지원합니다.",
+        body_en="Support for manufacturing SMEs building smart factories.",
+        opens_at=now + datetime.timedelta(days=opens_in_days),
+        closes_at=now + datetime.timedelta(days=closes_in_days),
+        total_budget=1_000_000_000,
+        status=status,
+    )
+    defaults.update(extra)
+    return Call.objects.create(programme=programme, operator=operator, **defaults)
+
+
+def make_track(
+    call, level="basic", *, funders=(("central_government", "0.5", 50_000_000),), bonus_regions=(), **extra
+):
+    """A track whose template is `funders`: (role, rate, cap[, bonus_rate[, bonus_cap]]) tuples."""
+    from decimal import Decimal
+
+    from programs.models import Funder, Track
+
+    track = Track.objects.create(call=call, level=level, **extra)
+    for order, spec in enumerate(funders):
+        role, rate, cap, *rest = spec
+        Funder.objects.create(
+            track=track,
+            role=role,
+            rate=Decimal(rate),
+            cap=cap,
+            bonus_rate=Decimal(rest[0]) if rest and rest[0] is not None else None,
+            bonus_cap=rest[1] if len(rest) > 1 else None,
+            order=order,
+        )
+    if bonus_regions:
+        track.bonus_regions.set(bonus_regions)
+    return track
