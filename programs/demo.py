@@ -130,7 +130,7 @@ def _call(created, *, reference, programme, tracks, status, opens, closes, regio
         RequiredDocument.objects.create(
             call=call, kind=kind, is_mandatory=mandatory, advancement_only=advancement_only, order=order
         )
-    for order, (kind, params) in enumerate(eligibility.DEFAULT_RULES):
+    for order, (kind, params) in enumerate(eligibility.default_rules_for_level("basic")):
         EligibilityRule.objects.create(call=call, kind=kind, params=params, order=order)
     created.append(call)
     return call

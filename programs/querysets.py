@@ -106,6 +106,8 @@ class UserOwnedQuerySet(ScopedQuerySet):
         p = principal_for(user)
         if p.is_anonymous:
             return self.none()
+        if p.is_platform_admin:
+            return self.all()
         return self.filter(user_id=p.user_id)
 
 

@@ -121,11 +121,22 @@ def applicant_facts(company, track, *, today, level=None, has=None):
 
 
 def rules_for_track(call, track):
-    return [
-        (rule.kind, rule.params)
-        for rule in call.eligibility_rules.all()
-        if rule.is_active and rule.track_id in (None, track.pk)
-    ]
+    """The active rules that apply to a track. The track's own prerequisites (minimum current
+    level, fast track) feed the `minimum_level` rule, so the two can never disagree; a rule that
+    asks for a higher minimum than the track keeps it."""
+    rules = []
+    for rule in call.eligibility_rules.all():
+        if not rule.is_active or rule.track_id not in (None, track.pk):
+            continue
+        params = dict(rule.params)
+        if rule.kind == "minimum_level":
+            order = eligibility.LEVEL_ORDER
+            wanted = params.get("minimum", "none")
+            if order.index(track.minimum_current_level) > order.index(wanted):
+                params["minimum"] = track.minimum_current_level
+            params["allow_fast_track"] = track.allows_fast_track
+        rules.append((rule.kind, params))
+    return rules
 
 
 def recommendations(company, *, now=None, estimate=None, queryset=None):

@@ -205,7 +205,7 @@ def call_create(actor, *, programme, regions=None, sectors=None, **fields):
     _clean(call)
     call.save()
     _set_m2m(call, regions, sectors)
-    for order, (kind, params) in enumerate(eligibility.DEFAULT_RULES):
+    for order, (kind, params) in enumerate(eligibility.default_rules_for_level("basic")):
         EligibilityRule.objects.create(call=call, kind=kind, params=params, order=order)
     audit.record_create(actor, call)
     return call

@@ -40,6 +40,8 @@ def hidden_from(role, obj):
         return role not in OPERATOR_SIDE
     if isinstance(obj, AuditEvent) and obj.operator_id is None and obj.company_id is not None:
         return role not in OPERATOR_SIDE
+    if type(obj).__name__ == "SelfDiagnosis":  # operator staff read diagnoses to advise firms
+        return role not in OPERATOR_SIDE
     return True
 
 
@@ -105,6 +107,58 @@ def _register_optional_models(foreign, member_b):
     foreign[Notification] = Notification.objects.create(
         recipient=member_b, email=member_b.email, subject="외부 알림LEAK", body="본문"
     )
+    _register_programs(foreign, member_b)
+
+
+def _register_programs(foreign, member_b):
+    """Tenant B's draft call (hidden from everyone else) and everything hanging off it."""
+    from programs import models as pm
+    from programs.diagnosis import QUESTIONS
+
+    op_b, company_b = foreign[Operator], foreign[Company]
+    programme = factories.make_programme(op_b, name_ko="외부사업LEAK")
+    call = factories.make_call(op_b, programme=programme, title_ko="외부공고LEAK")
+    track = factories.make_track(call, "basic", name_ko="외부유형LEAK")
+    quote = pm.FundingQuote.objects.create(
+        track=track,
+        company=company_b,
+        label="외부견적LEAK",
+        total_cost=10_000_000,
+        region_id="26",
+        shares=[],
+        sme_share=5_000_000,
+        template_version=1,
+        computed_at=call.opens_at,
+    )
+    foreign.update(
+        {
+            pm.Programme: programme,
+            pm.Call: call,
+            pm.Track: track,
+            pm.Funder: track.funders.get(),
+            pm.RequiredDocument: pm.RequiredDocument.objects.create(call=call, kind="business_plan"),
+            pm.EligibilityRule: pm.EligibilityRule.objects.create(call=call, kind="production_facility"),
+            pm.FundingQuote: quote,
+            pm.FundingQuoteRevision: pm.FundingQuoteRevision.objects.create(
+                quote=quote,
+                from_version=1,
+                to_version=2,
+                old_shares=[],
+                new_shares=[],
+                old_sme_share=5_000_000,
+                new_sme_share=4_000_000,
+            ),
+            pm.SelfDiagnosis: pm.SelfDiagnosis.objects.create(
+                company=company_b,
+                submitted_by=member_b,
+                score=40,
+                estimated_level="basic",
+                answers={q.code: q.choices[0].value for q in QUESTIONS},
+            ),
+            pm.SavedSearch: pm.SavedSearch.objects.create(user=member_b, name="외부검색LEAK", criteria={}),
+            pm.CallWatch: pm.CallWatch.objects.create(user=member_b, call=call),
+        }
+    )
 
 
 def iter_patterns(patterns=None, prefix="", namespace="", keys=()):
@@ -164,12 +218,25 @@ def _markers(world, role):
         (f[Company], f[Company].name),
         (f[Company], f[Company].business_number),
         (f[User], f[User].full_name),
+        *[(f[m], text) for m, text in _programs_markers(f)],
     ]:
         if isinstance(obj, User):  # an editor's name shows in the registry's audit trail
             obj = world["extra"]["registry_event"]
         if hidden_from(role, obj):
             names.append(text)
     return names
+
+
+def _programs_markers(foreign):
+    from programs import models as pm
+
+    return [
+        (foreign[pm.Call], "외부공고LEAK"),
+        (foreign[pm.Programme], "외부사업LEAK"),
+        (foreign[pm.Track], "외부유형LEAK"),
+        (foreign[pm.FundingQuote], "외부견적LEAK"),
+        (foreign[pm.SavedSearch], "외부검색LEAK"),
+    ]
 
 
 def test_every_url_as_every_role_against_foreign_objects(world, client):
