@@ -65,13 +65,13 @@ class CallFilter(django_filters.FilterSet):
             | Q(programme__name_ko__icontains=value)
         )
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: Region):
         # Nationwide calls (no region list) are open to every region.
         through = Call.eligible_regions.through
         listed = through.objects.filter(call_id=OuterRef("pk"))
         return queryset.filter(Q(~Exists(listed)) | Q(Exists(listed.filter(region_id=value.pk))))
 
-    def filter_sector(self, queryset, name, value):
+    def filter_sector(self, queryset, name, value: KsicDivision):
         through = Call.eligible_sectors.through
         listed = through.objects.filter(call_id=OuterRef("pk"))
         return queryset.filter(Q(~Exists(listed)) | Q(Exists(listed.filter(ksicdivision_id=value.pk))))

@@ -478,6 +478,10 @@ class SelfDiagnosis(models.Model):
     answers = models.JSONField(_("응답"))
     score = models.PositiveSmallIntegerField(_("점수"), validators=[MaxValueValidator(100)])
     estimated_level = models.CharField(_("추정 수준"), max_length=20, choices=SmartFactoryLevel.choices)
+    # What the answers say the firm runs, so the estimate can open the fast track too.
+    has_mes = models.BooleanField(_("MES 보유"), default=False)
+    has_erp = models.BooleanField(_("ERP 보유"), default=False)
+    has_data_collection = models.BooleanField(_("데이터 수집 체계 보유"), default=False)
     created_at = models.DateTimeField(_("작성일시"), auto_now_add=True)
 
     objects = SelfDiagnosisQuerySet.as_manager()

@@ -170,7 +170,8 @@ def recommendations(company, *, now=None, estimate=None, queryset=None):
             results = eligibility.evaluate_rules(rules_for_track(call, track), applicant)
         rows.append((call, fit, results))
     order = {id(f): i for i, f in enumerate(diagnosis.rank([fit for _c, fit, _r in rows]))}
-    rows.sort(key=lambda row: order[id(row[1])])
+    # A call whose own rules fail goes with the not-eligible ones, however well it fits.
+    rows.sort(key=lambda row: (not is_recommendable(row[1], row[2]), order[id(row[1])]))
     return rows
 
 

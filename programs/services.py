@@ -616,6 +616,12 @@ def funding_quote_save(actor, *, track, company, total_cost, consortium_roles=()
     p = principal_for(actor)
     if not (p.is_platform_admin or company.pk in p.company_ids):
         raise AccessDenied(_("이 기업의 분담금을 저장할 권한이 없습니다."))
+    if track.call.status not in (CallStatus.PUBLISHED, CallStatus.OPEN):
+        raise Conflict(
+            _("공고 중이거나 접수 중인 공고에서만 분담금을 저장할 수 있습니다. 현재 상태: %(status)s")
+            % {"status": track.call.get_status_display()},
+            "call_not_accepting",
+        )
     result = quote(track, total_cost, region_code=company.region_id, consortium_roles=consortium_roles)
     stored = FundingQuote.objects.create(
         track=track,

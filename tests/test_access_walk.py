@@ -218,7 +218,7 @@ def _markers(world, role):
         (f[Company], f[Company].name),
         (f[Company], f[Company].business_number),
         (f[User], f[User].full_name),
-        *[(f[m], text) for m, text in _programs_markers(f)],
+        *_programs_markers(f),
     ]:
         if isinstance(obj, User):  # an editor's name shows in the registry's audit trail
             obj = world["extra"]["registry_event"]

@@ -195,6 +195,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CompanyKindEnum": "organizations.models.Company.Kind",
         "OperatorKindEnum": "organizations.models.Operator.Kind",
+        "SmartFactoryLevelEnum": "organizations.models.SmartFactoryLevel",
+        "FunderRoleEnum": "programs.models.FunderRole",
+        "RuleKindEnum": "programs.models.RuleKind",
+        "DocumentKindEnum": "programs.models.DocumentKind",
+        "CallStatusEnum": "programs.models.CallStatus",
+        "DeliveryModelEnum": "programs.models.DeliveryModel",
+        "ProgrammeTypeEnum": "programs.models.ProgrammeType",
     },
 }
 

@@ -106,3 +106,23 @@ def test_search_matches_uses_the_list_filters(operator):
     assert selectors.search_matches({"q": call.title_ko[:8]}, call)
     soon = timezone.localdate() + datetime.timedelta(days=1)
     assert not selectors.search_matches({"closes_before": soon.isoformat()}, call)
+
+
+def test_estimated_systems_open_the_fast_track(operator):
+    company = factories.make_company(smart_factory_level="none")
+    call = factories.make_call(operator, status=CallStatus.OPEN, opens_in_days=-1)
+    factories.make_track(call, "intermediate_1", minimum_current_level="basic", allows_fast_track=True)
+    without = SelfDiagnosis(company=company, answers={}, score=15, estimated_level="none")
+    [(_c, fit, _r)] = selectors.recommendations(company, estimate=without)
+    assert not fit.eligible
+    runs_all = SelfDiagnosis(
+        company=company,
+        answers={},
+        score=15,
+        estimated_level="none",
+        has_mes=True,
+        has_erp=True,
+        has_data_collection=True,
+    )
+    [(_c, fit, _r)] = selectors.recommendations(company, estimate=runs_all)
+    assert fit.eligible
