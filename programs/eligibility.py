@@ -41,12 +41,12 @@ _RANK = {level: i for i, level in enumerate(LEVEL_ORDER)}
 
 DOCUMENT_LABELS = {
     "business_plan": ("사업계획서", "business plan"),
-    "level_assessment": ("수준확인 보고서", "level assessment report"),
+    "level_assessment": ("수준확인 결과서", "level assessment report"),
     "financial_statements": ("재무제표", "financial statements"),
     "supplier_quotation": ("공급기업 견적서", "supplier quotation"),
     "business_registration": ("사업자등록증", "business registration certificate"),
     "tax_clearance": ("납세증명서", "tax clearance certificate"),
-    "factory_registration": ("공장등록증명서", "factory registration certificate"),
+    "factory_registration": ("공장등록증", "factory registration certificate"),
     "other": ("기타 서류", "other document"),
 }
 DOCUMENT_KINDS = tuple(DOCUMENT_LABELS)
@@ -86,13 +86,13 @@ RULE_KINDS = (
 RULE_LABELS = {
     "sme_size": ("중소기업 규모", "SME size"),
     "sector": ("업종", "Sector"),
-    "region": ("소재지", "Region"),
+    "region": ("지역", "Region"),
     "production_facility": ("생산시설 보유", "Production facility"),
-    "minimum_level": ("스마트공장 수준", "Smart-factory level"),
-    "required_documents": ("필수 서류", "Required documents"),
-    "supplier_approved": ("공급기업 승인", "Supplier approval"),
+    "minimum_level": ("현재 수준(패스트트랙)", "Current level (fast track)"),
+    "required_documents": ("제출 서류", "Required documents"),
+    "supplier_approved": ("공급기업 등록·승인", "Supplier registered and approved"),
     "no_duplicate_support": ("중복 지원 제한", "No duplicate support"),
-    "declarations": ("확인 사항", "Declarations"),
+    "declarations": ("확약 사항", "Declarations"),
 }
 
 # Manufacturing is KSIC section C, divisions 10–34: the programme's definition of "a factory".

@@ -82,7 +82,7 @@ class CallStatus(models.TextChoices):
     DRAFT = "draft", _("작성 중")
     PUBLISHED = "published", _("공고(접수 예정)")
     OPEN = "open", _("접수 중")
-    CLOSED = "closed", _("접수 마감")
+    CLOSED = "closed", _("접수 종료")
     EVALUATING = "evaluating", _("평가 중")
     CONCLUDED = "concluded", _("선정 완료")
     CANCELLED = "cancelled", _("공고 취소")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations import audit
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, Conflict, DomainError
-from organizations.models import Region
+from organizations.models import Operator, Region
 from organizations.models_roles import Role
 from sfms.tasks import enqueue_on_commit
 
@@ -179,6 +179,8 @@ def _check_dates(opens_at, closes_at):
 
 
 def _next_reference(programme):
+    # The operator row lock serialises numbering: two calls created at once cannot share a number.
+    Operator.objects.unrestricted().select_for_update().filter(pk=programme.operator_id).first()
     prefix = f"{programme.fiscal_year}-{programme.operator.code}-"
     taken = Call.objects.unrestricted().filter(reference__startswith=prefix).count()
     number = taken + 1

@@ -7,6 +7,7 @@ from organizations import views as org_views
 
 api_v1 = [
     path("", include("organizations.api_urls")),
+    path("", include("programs.api_urls")),
 ]
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("organizations.account_urls")),
     path("org/", include("organizations.urls")),
+    path("programs/", include("programs.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

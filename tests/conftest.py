@@ -58,6 +58,17 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _korean_first():
+    """Each test starts in Korean, as a page does: an English request in one test must not leak
+    its active language into the next."""
+    from django.utils import translation
+
+    translation.activate("ko")
+    yield
+    translation.activate("ko")
+
+
 @pytest.fixture
 def operator(db):
     return factories.make_operator("스마트제조혁신추진단")

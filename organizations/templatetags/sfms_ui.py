@@ -70,7 +70,7 @@ def error_summary_items(form):
     for bound in fields:
         for message in bound.errors:
             anchor = bound.auto_id
-            if bound.widget_type == "radioselect":
+            if bound.widget_type in ("radioselect", "checkboxselectmultiple"):
                 anchor = f"{bound.auto_id}_0"
             items.append((anchor, message))
     return items

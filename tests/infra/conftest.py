@@ -40,6 +40,11 @@ def _reset_publisher(app):
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+    # kombu keeps producer pools in a process-wide registry keyed by connection; a pool closed
+    # above would be handed out again to the next worker module's first publish.
+    from kombu import pools
+
+    pools.reset()
 
 
 @contextlib.contextmanager

@@ -708,7 +708,7 @@ def test_advancement_documents_only_for_advancement_tracks(target, expected):
     result = run("required_documents", params, target_level=target, documents=frozenset(["business_plan"]))
     assert result.outcome is expected
     if expected is F:
-        assert "수준확인 보고서" in result.reason_ko
+        assert "수준확인 결과서" in result.reason_ko
 
 
 # --- supplier_approved -------------------------------------------------------------------------
