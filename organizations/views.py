@@ -4,14 +4,12 @@ Missing and forbidden objects both answer 404 (objects are looked up inside the 
 an object the user may see but not change answers 403 with the reason.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +25,7 @@ from .errors import AccessDenied, DomainError
 from .filters import AuditEventFilter, CompanyFilter
 from .forms import CompanyEditForm, EmailAuthenticationForm, SignUpForm, SignUpKindForm
 from .models import AuditEvent, Company, Membership, Operator, Role
-from .templatetags.sfms_format import lname
-
-PAGE_SIZE = 20
+from .pages import filter_form, paginate
 
 # The heading and template of each role's home page, in order of precedence.
 HOME_FOR_ROLE = (
@@ -47,24 +43,6 @@ HOME_FOR_ROLE = (
 def _posted(request):
     """The submitted data on POST (even when empty, so an empty form shows its errors), else None."""
     return request.POST if request.method == "POST" else None
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _filter_form(filterset):
-    """GOV.UK-style select labels ("전체" instead of dashes) and names in the active language."""
-    for field in filterset.form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            field.label_from_instance = lname
-        if getattr(field, "empty_label", None) is None:
-            continue
-        field.empty_label = _("전체")
-        if not isinstance(field, forms.ModelChoiceField):
-            # django-filter's choice iterator was copied with the field: wrap the choices again.
-            field.choices = [c for c in field.choices if c[0] != ""]
-    return filterset
 
 
 def _require_operator_side(principal, message):
@@ -262,8 +240,8 @@ def company_list(request):
         principal, _("기업 목록은 운영기관·지역센터 담당자와 플랫폼 관리자만 볼 수 있습니다.")
     )
     queryset = Company.objects.visible_to(request.user).select_related("region", "ksic_division")
-    company_filter = _filter_form(CompanyFilter(request.GET or None, queryset=queryset))
-    page = _paginate(request, company_filter.qs)
+    company_filter = filter_form(CompanyFilter(request.GET or None, queryset=queryset))
+    page = paginate(request, company_filter.qs)
     return render(
         request,
         "organizations/company_list.html",
@@ -367,8 +345,8 @@ def _audit_queryset(user):
 @require_safe
 @login_required
 def audit_list(request):
-    audit_filter = _filter_form(AuditEventFilter(request.GET or None, queryset=_audit_queryset(request.user)))
-    page = _paginate(request, audit_filter.qs)
+    audit_filter = filter_form(AuditEventFilter(request.GET or None, queryset=_audit_queryset(request.user)))
+    page = paginate(request, audit_filter.qs)
     _with_changes(page.object_list)
     return render(
         request,
@@ -385,7 +363,7 @@ def company_audit(request, pk):
     _require_operator_side(
         principal, _("기업의 감사 기록은 운영기관 담당자와 플랫폼 관리자만 볼 수 있습니다.")
     )
-    page = _paginate(request, _audit_queryset(request.user).filter(company=company))
+    page = paginate(request, _audit_queryset(request.user).filter(company=company))
     _with_changes(page.object_list)
     return render(
         request,

@@ -15,7 +15,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,9 +26,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
 from organizations.models import Operator
-from organizations.templatetags.sfms_format import krw, lname
+from organizations.pages import filter_form, paginate
+from organizations.templatetags.sfms_format import lname
 
-from . import eligibility, selectors, services
+from . import documents, selectors, services
 from .filters import CallFilter, ProgrammeFilter
 from .forms_operator import (
     SEED_TEMPLATES,
@@ -62,7 +62,6 @@ from .models import (
 )
 from .querysets import editor_operator_ids
 
-PAGE_SIZE = 20
 KST = ZoneInfo("Asia/Seoul")
 # Where the clock, not a person, moves a call (services.SYSTEM_TRANSITIONS).
 MANUAL_STATES = (CallStatus.EVALUATING, CallStatus.CONCLUDED)
@@ -204,20 +203,6 @@ def _draft_only(request, call, what):
     return redirect(_call_url(call))
 
 
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _filter_form(filterset):
-    """GOV.UK-style select labels ("전체" instead of dashes)."""
-    for field in filterset.form.fields.values():
-        if getattr(field, "empty_label", None) is None:
-            continue
-        field.empty_label = _("전체")
-        field.choices = [c for c in field.choices if c[0] != ""]
-    return filterset
-
-
 def _editor_operators(user):
     p = principal_for(user)
     operators = Operator.objects.visible_to(user)
@@ -243,69 +228,10 @@ def _decorate_tracks(tracks):
     return tracks
 
 
-def _pick(pair):
-    return pair[1] if _english() else pair[0]
-
-
-def _names(codes, table):
-    return ", ".join(_pick(table[c]) if c in table else c for c in codes)
-
-
-def rule_summary(kind, params):
-    """A rule's parameters in words, for the operator's table and the public preview."""
-    p = eligibility.validate_params(kind, params) if kind in eligibility.PARAM_HELP else dict(params)
-    if kind == "sme_size":
-        parts = []
-        if p["max_employees"] is not None:
-            parts.append(_("상시 근로자 %(n)s명 이하") % {"n": f"{p['max_employees']:,}"})
-        if p["max_revenue"] is not None:
-            parts.append(_("연 매출액 %(amount)s 이하") % {"amount": krw(p["max_revenue"])})
-        joiner = _(" 또는 ") if p["combine"] == "any" else _(" 그리고 ")
-        text = joiner.join(parts)
-        if p["revenue_caps_by_sector"]:
-            caps = ", ".join(f"{code} {krw(amount)}" for code, amount in p["revenue_caps_by_sector"].items())
-            text = f"{text}; " if text else ""
-            text += _("업종별 매출액 상한: %(caps)s") % {"caps": caps}
-        return text
-    if kind == "sector":
-        if not p["allowed"]:
-            return _("제조업 전체(C10–C34)")
-        labels = {code: (f"{code} {ko}", f"{code} {en}") for code, (ko, en) in eligibility.KSIC_NAMES.items()}
-        return ", ".join(_pick(labels[c]) if c in labels else c for c in p["allowed"])
-    if kind == "region":
-        return _names(p["allowed"], eligibility.REGION_NAMES) if p["allowed"] else _("전국")
-    if kind == "production_facility":
-        return _("생산시설을 보유해야 합니다.")
-    if kind == "minimum_level":
-        level = eligibility.LEVEL_LABELS.get(p["minimum"], (p["minimum"], p["minimum"]))
-        text = _("현재 수준 %(level)s 이상") % {"level": _pick(level)}
-        if p["allow_fast_track"]:
-            text += _(", 패스트트랙 허용")
-        if p["reapply_same_level"]:
-            text += _(", 같은 수준 재신청 허용")
-        return text
-    if kind == "required_documents":
-        text = _names(p["kinds"], eligibility.DOCUMENT_LABELS) or _("없음")
-        if p["advancement_kinds"]:
-            text += _("; 고도화 유형 추가: %(docs)s") % {
-                "docs": _names(p["advancement_kinds"], eligibility.DOCUMENT_LABELS)
-            }
-        return text
-    if kind == "supplier_approved":
-        return _("참여 공급기업이 등록·승인되어 있어야 합니다.")
-    if kind == "no_duplicate_support":
-        if p["same_level"]:
-            return _("최근 %(years)s년 안에 같은 수준의 지원을 받지 않았어야 합니다.") % {"years": p["years"]}
-        return _("최근 %(years)s년 안에 스마트공장 지원을 받지 않았어야 합니다.") % {"years": p["years"]}
-    if kind == "declarations":
-        return _names(p["required"], eligibility.DECLARATION_KINDS) or _("없음")
-    return ", ".join(f"{k}: {v}" for k, v in p.items())
-
-
 def _decorate_rules(rules):
     for rule in rules:
         try:
-            rule.summary = rule_summary(rule.kind, rule.params)
+            rule.summary = documents.describe_rule(rule.kind, rule.params)
         except DomainError:  # stored before a rule changed shape: show it raw rather than fail the page
             rule.summary = ", ".join(f"{k}: {v}" for k, v in (rule.params or {}).items())
     return rules
@@ -370,8 +296,8 @@ def programme_list(request):
         .annotate(call_count=Count("calls"))
         .order_by("-fiscal_year", "name_ko", "pk")
     )
-    programme_filter = _filter_form(ProgrammeFilter(request.GET or None, queryset=queryset))
-    page = _paginate(request, programme_filter.qs)
+    programme_filter = filter_form(ProgrammeFilter(request.GET or None, queryset=queryset))
+    page = paginate(request, programme_filter.qs)
     return render(
         request,
         "programs/operator/programme_list.html",
@@ -475,7 +401,7 @@ def call_list(request):
         {"status": status, "q": q}, queryset=base.select_related("programme", "operator")
     )
     queryset = call_filter.qs.annotate(track_count=Count("tracks")).order_by("-opens_at", "-pk")
-    page = _paginate(request, queryset)
+    page = paginate(request, queryset)
     _with_titles(page.object_list)
     tabs = [("", _("전체"), sum(counts.values()))] + [
         (value, label, counts.get(value, 0)) for value, label in CallStatus.choices
@@ -903,36 +829,48 @@ def track_funders(request, pk):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@editor_required
-def track_delete(request, pk):
-    track = _editable_track(request, pk)
-    call = track.call
-    refused = _draft_only(request, call, _("지원 유형"))
+def _confirm_delete(request, call, *, what, remove, done, heading, object_name, warning="", anchor=""):
+    """The one shape of every delete page: draft only, confirm, call the service, say what happened."""
+    refused = _draft_only(request, call, what)
     if refused:
         return refused
     form = ConfirmDeleteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        name = track.display_name
         try:
-            services.track_delete(request.user, track)
+            remove()
         except AccessDenied as exc:
             raise _denied(exc) from exc
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("'%(track)s' 유형을 삭제했습니다.") % {"track": name})
-        return redirect(_call_url(call))
+            messages.success(request, done)
+        return redirect(_call_url(call) + anchor)
     return render(
         request,
         "programs/operator/confirm_delete.html",
         {
             "call": call,
             "title": _title(call),
-            "heading": _("지원 유형 삭제"),
-            "object_name": track.display_name,
-            "warning": _("이 유형의 분담 기준과 이 유형에만 적용되는 신청 자격 규칙도 함께 삭제됩니다."),
+            "heading": heading,
+            "object_name": object_name,
+            "warning": warning,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def track_delete(request, pk):
+    track = _editable_track(request, pk)
+    return _confirm_delete(
+        request,
+        track.call,
+        what=_("지원 유형"),
+        remove=lambda: services.track_delete(request.user, track),
+        done=_("'%(track)s' 유형을 삭제했습니다.") % {"track": track.display_name},
+        heading=_("지원 유형 삭제"),
+        object_name=track.display_name,
+        warning=_("이 유형의 분담 기준과 이 유형에만 적용되는 신청 자격 규칙도 함께 삭제됩니다."),
     )
 
 
@@ -973,31 +911,15 @@ def document_delete(request, pk):
     doc = get_object_or_404(
         RequiredDocument.objects.editable_by(request.user).select_related("call__programme"), pk=pk
     )
-    call = doc.call
-    refused = _draft_only(request, call, _("제출 서류"))
-    if refused:
-        return refused
-    form = ConfirmDeleteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.required_document_remove(request.user, doc)
-        except AccessDenied as exc:
-            raise _denied(exc) from exc
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("제출 서류를 삭제했습니다."))
-        return redirect(_call_url(call) + "#documents")
-    return render(
+    return _confirm_delete(
         request,
-        "programs/operator/confirm_delete.html",
-        {
-            "call": call,
-            "title": _title(call),
-            "heading": _("제출 서류 삭제"),
-            "object_name": str(doc),
-            "warning": "",
-        },
+        doc.call,
+        what=_("제출 서류"),
+        remove=lambda: services.required_document_remove(request.user, doc),
+        done=_("제출 서류를 삭제했습니다."),
+        heading=_("제출 서류 삭제"),
+        object_name=str(doc),
+        anchor="#documents",
     )
 
 
@@ -1101,31 +1023,15 @@ def rule_edit(request, pk):
 @editor_required
 def rule_delete(request, pk):
     rule = _editable_rule(request, pk)
-    call = rule.call
-    refused = _draft_only(request, call, _("신청 자격 규칙"))
-    if refused:
-        return refused
-    form = ConfirmDeleteForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.eligibility_rule_remove(request.user, rule)
-        except AccessDenied as exc:
-            raise _denied(exc) from exc
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("신청 자격 규칙을 삭제했습니다."))
-        return redirect(_call_url(call) + "#rules")
-    return render(
+    return _confirm_delete(
         request,
-        "programs/operator/confirm_delete.html",
-        {
-            "call": call,
-            "title": _title(call),
-            "heading": _("신청 자격 규칙 삭제"),
-            "object_name": f"{rule.get_kind_display()}: {_decorate_rules([rule])[0].summary}",
-            "warning": "",
-        },
+        rule.call,
+        what=_("신청 자격 규칙"),
+        remove=lambda: services.eligibility_rule_remove(request.user, rule),
+        done=_("신청 자격 규칙을 삭제했습니다."),
+        heading=_("신청 자격 규칙 삭제"),
+        object_name=f"{rule.get_kind_display()}: {_decorate_rules([rule])[0].summary}",
+        anchor="#rules",
     )
 
 

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
 from organizations.models import Company, KsicDivision, Region, Role
+from organizations.pages import filter_form, paginate
 from organizations.templatetags.sfms_format import kdate, krw, lname
 
 from . import diagnosis, documents, eligibility, selectors, services
@@ -48,16 +48,8 @@ def _today():
 
 
 def _filter_form(filterset):
-    """GOV.UK-style select labels ("전체") and names in the active language."""
-    for field in filterset.form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):
-            field.label_from_instance = lname
-        if getattr(field, "empty_label", None) is None:
-            continue
-        field.empty_label = _("전체")
-        if not isinstance(field, forms.ModelChoiceField):
-            # django-filter's choice iterator adds the empty choice itself, with empty_label.
-            field.choices = [c for c in field.choices if c[0] != ""]
+    """The shared filter look, plus the hints this list needs."""
+    filter_form(filterset)
     closes = filterset.form.fields["closes_before"]
     closes.help_text = _("이 날짜까지 마감하는 공고만 봅니다. 예: 2026. 12. 31.")
     closes.widget.attrs["class"] = "w-12ch"
@@ -122,7 +114,7 @@ def _list_query(request):
 def call_list(request):
     call_filter = _filter_form(selectors.public_calls(request.GET.dict()))
     queryset = call_filter.qs if call_filter.is_valid() else Call.objects.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, queryset, PAGE_SIZE)
     today = _today()
     for call in page.object_list:
         documents.localize_call(call, today)

@@ -617,8 +617,8 @@ def test_call_detail_shows_tracks_documents_rules_and_next_steps(client, admin, 
     assert "비율 기준 34.5%" in body
     assert "우대 지역 경상북도" in body
     assert "사업계획서" in body
-    assert "상시 근로자 300명 이하 또는 연 매출액 150,000,000,000원 이하" in body
-    assert "경상북도, 경상남도 기초형" in body
+    assert "중소기업이어야 합니다: 상시 근로자 300명 이하 또는 연 매출액 1,500억 원 이하." in body
+    assert "다음 지역에 있는 기업만 신청할 수 있습니다: 경상북도, 경상남도. 기초형" in body
     assert "공고할 준비가 되었습니다." in body
     assert url("call-publish", call.pk) in response.content.decode()
     assert "접수 시작과 마감은 공고에 정한 시각에 자동으로 처리됩니다." not in body  # draft: not yet
@@ -992,7 +992,7 @@ def test_rule_choose_then_add_sme_size(client, admin, call, track):
     assert rule.track == track
     detail = text(client.get(url("call-detail", call.pk)))
     assert (
-        "상시 근로자 200명 이하 그리고 연 매출액 80,000,000,000원 이하; 업종별 매출액 상한: C10 120,000,000,000원, C25 80,000,000,000원"
+        "상시 근로자 200명 이하 그리고 연 매출액 800억 원 이하. 업종별 매출액 상한: C10 식료품 제조업 1,200억 원, C25"
         in detail
     )
 
@@ -1046,7 +1046,7 @@ def test_rule_declarations_and_minimum_level(client, admin, call):
     )
     detail = text(client.get(url("call-detail", call.pk)))
     assert "국세·지방세 체납이 없습니다, 휴업·폐업 상태가 아닙니다" in detail
-    assert "현재 수준 기초 이상, 패스트트랙 허용" in detail
+    assert "현재 스마트공장 수준이 기초 이상이어야 합니다." in detail
 
 
 def test_rules_are_fixed_after_publishing(client, admin, call, rule):
