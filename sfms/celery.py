@@ -33,3 +33,9 @@ app.add_periodic_task(
     name="programs.send_deadline_reminders",
     expires=600,
 )
+app.add_periodic_task(
+    crontab(hour=8, minute=0),
+    app.signature("suppliers.flag_expiring_certifications"),
+    name="suppliers.flag_expiring_certifications",
+    expires=3600,
+)

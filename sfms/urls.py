@@ -8,6 +8,7 @@ from organizations import views as org_views
 api_v1 = [
     path("", include("organizations.api_urls")),
     path("", include("programs.api_urls")),
+    path("", include("suppliers.api_urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("organizations.account_urls")),
     path("org/", include("organizations.urls")),
     path("programs/", include("programs.urls")),
+    path("suppliers/", include("suppliers.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -47,6 +47,11 @@ def _reference_data(request):
 
     if Region.objects.count() != 17 or not KsicDivision.objects.exists():
         load_reference_data(Region, KsicDivision)
+    from suppliers.models import TechDomain
+    from suppliers.reference_data import load_tech_domains
+
+    if not TechDomain.objects.exists():
+        load_tech_domains(TechDomain)
 
 
 @pytest.fixture(autouse=True)

@@ -119,3 +119,59 @@ def make_track(
     if bonus_regions:
         track.bonus_regions.set(bonus_regions)
     return track
+
+
+# --- suppliers -----------------------------------------------------------------------------------
+
+
+def make_supplier(
+    name="스마트솔루션",
+    *,
+    status="registered",
+    region_code="48",
+    domains=("mes",),
+    solutions=(),
+    cases=(),
+    certifications=(),
+    introduction="스마트공장 MES 구축 전문기업입니다.",
+    **company_extra,
+):
+    """A supplier company with its profile and offering, indexed for search.
+
+    solutions: (name, domain code, deployment, levels) tuples; cases: (title, ksic, region, year,
+    amount, level) tuples; certifications: (kind, valid_until date or None) tuples."""
+    from suppliers import services as supplier_services
+    from suppliers.models import Certification, ImplementationCase, Solution, SupplierProfile
+
+    company = make_company(
+        name, kind=Company.Kind.SUPPLIER, region_code=region_code, ksic=None, **company_extra
+    )
+    profile = SupplierProfile.objects.create(
+        company=company, status=status, introduction_ko=introduction, contact_email="sales@example.kr"
+    )
+    profile.domains.set(domains)
+    for sname, domain, deployment, levels in solutions:
+        Solution.objects.create(
+            profile=profile, name=sname, domain_id=domain, deployment=deployment, levels=list(levels)
+        )
+    for title, ksic, region, year, amount, level in cases:
+        ImplementationCase.objects.create(
+            profile=profile,
+            title=title,
+            client_sector_id=ksic,
+            client_region_id=region,
+            year=year,
+            amount=amount,
+            level=level,
+        )
+    for n, (kind, valid_until) in enumerate(certifications):
+        Certification.objects.create(
+            profile=profile,
+            kind=kind,
+            issuer="발급기관",
+            number=f"C-{next(_seq)}-{n}",
+            valid_until=valid_until,
+        )
+    supplier_services.reindex(profile.pk)
+    profile.refresh_from_db()
+    return profile

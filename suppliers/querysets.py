@@ -1,0 +1,81 @@
+"""Who sees which supplier records.
+
+Registered suppliers are the national registry SMEs choose from: any signed-in user reads them.
+A profile that is not registered (draft, under review, returned, rejected, suspended) is seen
+only by its own members and operator-side staff. `searchable()` is what SME search starts from.
+"""
+
+from django.db.models import Q
+
+from organizations.access import principal_for
+from organizations.models_roles import Role
+from organizations.querysets import ScopedQuerySet
+
+REVIEWER_ROLES = (Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF)
+
+
+def reviewer_operator_ids(user):
+    """Operators whose staff review suppliers: the national agency's admins and staff."""
+    from organizations.models import Operator
+
+    ids = principal_for(user).operator_ids_with(*REVIEWER_ROLES)
+    return set(
+        Operator.objects.unrestricted()
+        .filter(pk__in=ids, kind=Operator.Kind.NATIONAL_AGENCY)
+        .values_list("pk", flat=True)
+    )
+
+
+class TechDomainQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        return self.all()
+
+
+class SupplierProfileQuerySet(ScopedQuerySet):
+    def searchable(self):
+        return self.filter(status="registered")
+
+    def visible_to(self, user):
+        p = principal_for(user)
+        if p.is_anonymous:
+            return self.none()
+        if p.is_platform_admin or p.is_operator_side:
+            return self.all()
+        return self.filter(Q(status="registered") | Q(company_id__in=p.company_ids))
+
+    def editable_by(self, user):
+        p = principal_for(user)
+        if p.is_platform_admin:
+            return self.all()
+        return self.filter(company_id__in=p.company_ids_with(Role.SUPPLIER_MEMBER))
+
+
+class OwnedByProfileQuerySet(ScopedQuerySet):
+    """Solutions, certifications, cases, documents, assessments and reviews follow their profile."""
+
+    def visible_to(self, user):
+        from .models import SupplierProfile
+
+        return self.filter(profile__in=SupplierProfile.objects.visible_to(user))
+
+    def editable_by(self, user):
+        from .models import SupplierProfile
+
+        return self.filter(profile__in=SupplierProfile.objects.editable_by(user))
+
+
+class PrivateToSupplierQuerySet(ScopedQuerySet):
+    """Documents (financial statements, staff lists) stay between the supplier and the operators."""
+
+    def visible_to(self, user):
+        p = principal_for(user)
+        if p.is_anonymous:
+            return self.none()
+        if p.is_platform_admin or p.is_operator_side:
+            return self.all()
+        return self.filter(profile__company_id__in=p.company_ids)
+
+    def editable_by(self, user):
+        from .models import SupplierProfile
+
+        return self.filter(profile__in=SupplierProfile.objects.editable_by(user))
