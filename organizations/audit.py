@@ -7,6 +7,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEvent, Company, Operator
 
@@ -20,7 +21,7 @@ def _plain(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):  # `.url` raises on an empty file, so no hasattr probing
         return value.name or None
     return value
 

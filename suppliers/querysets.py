@@ -28,7 +28,8 @@ def reviewer_operator_ids(user):
 
 class TechDomainQuerySet(ScopedQuerySet):
     def visible_to(self, user):
-        return self.all()
+        """The taxonomy is no secret, but like the registry it serves signed-in users."""
+        return self.none() if principal_for(user).is_anonymous else self.all()
 
 
 class SupplierProfileQuerySet(ScopedQuerySet):

@@ -38,9 +38,28 @@ PROFILE_FIELDS = (
     "contact_email",
     "homepage",
 )
-SOLUTION_FIELDS = ("name", "domain", "description", "levels", "deployment", "price_min", "price_max")
+SOLUTION_FIELDS = (
+    "name",
+    "domain",
+    "domain_id",
+    "description",
+    "levels",
+    "deployment",
+    "price_min",
+    "price_max",
+)
 CERTIFICATION_FIELDS = ("kind", "name", "issuer", "number", "valid_until", "document")
-CASE_FIELDS = ("title", "client_sector", "client_region", "year", "amount", "level", "outcome")
+CASE_FIELDS = (
+    "title",
+    "client_sector",
+    "client_sector_id",
+    "client_region",
+    "client_region_id",
+    "year",
+    "amount",
+    "level",
+    "outcome",
+)
 # Registry data that a reviewer vouched for: changing it sends a registered supplier back to review.
 MATERIAL_COMPANY_FIELDS = ("name", "business_number")
 

@@ -42,7 +42,20 @@ def hidden_from(role, obj):
         return role not in OPERATOR_SIDE
     if type(obj).__name__ == "SelfDiagnosis":  # operator staff read diagnoses to advise firms
         return role not in OPERATOR_SIDE
+    if type(obj).__module__ == "suppliers.models":
+        # The supplier registry is national: operator-side staff read every profile; firms see only
+        # registered suppliers, and tenant B's supplier here is still under review.
+        return type(obj).__name__ != "TechDomain" and role not in OPERATOR_SIDE
     return True
+
+
+def may_change(role, obj):
+    """Roles the table allows to change tenant B's object: the national agency reviews every
+    supplier (tenant A's operator in the walk is a national agency), so its admins and staff may
+    move a supplier's status and record assessments and reviews."""
+    if type(obj).__name__ in {"SupplierProfile", "CapabilityAssessment", "SupplierReview"}:
+        return role in {Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF}
+    return False
 
 
 @pytest.fixture
@@ -108,6 +121,53 @@ def _register_optional_models(foreign, member_b):
         recipient=member_b, email=member_b.email, subject="외부 알림LEAK", body="본문"
     )
     _register_programs(foreign, member_b)
+    _register_suppliers(foreign)
+
+
+def _register_suppliers(foreign):
+    """Tenant B's supplier, submitted for review: hidden from firms, read by operator staff."""
+    import datetime
+
+    from suppliers import models as sm
+    from suppliers.services import rerate
+
+    profile = factories.make_supplier(
+        "외부공급사LEAK",
+        status="submitted",
+        region_code="26",
+        solutions=[("외부솔루션LEAK", "mes", "cloud", ["basic"])],
+        cases=[("외부사례LEAK", "C29", "26", 2024, 120_000_000, "basic")],
+        certifications=[("iso9001", datetime.date(2027, 1, 1))],
+    )
+    op_b = foreign[Operator]
+    foreign.update(
+        {
+            sm.SupplierProfile: profile,
+            sm.TechDomain: sm.TechDomain.objects.get(code="mes"),
+            sm.Solution: profile.solutions.get(),
+            sm.Certification: profile.certifications.get(),
+            sm.ImplementationCase: profile.cases.get(),
+            sm.SupplierDocument: sm.SupplierDocument.objects.create(
+                profile=profile,
+                kind="brochure",
+                file="suppliers/documents/leak.pdf",
+                original_name="외부서류LEAK.pdf",
+            ),
+            sm.CapabilityAssessment: sm.CapabilityAssessment.objects.create(
+                profile=profile,
+                operator=op_b,
+                assessor="외부평가자",
+                assessed_on=datetime.date(2026, 1, 5),
+                management=70,
+                technology=80,
+                project_management=75,
+            ),
+            sm.SupplierReview: sm.SupplierReview.objects.create(
+                profile=profile, project_reference="B-2025-001", score=4, comment="외부평가LEAK"
+            ),
+        }
+    )
+    rerate(profile.pk)
 
 
 def _register_programs(foreign, member_b):
@@ -236,6 +296,18 @@ def _programs_markers(foreign):
         (foreign[pm.Track], "외부유형LEAK"),
         (foreign[pm.FundingQuote], "외부견적LEAK"),
         (foreign[pm.SavedSearch], "외부검색LEAK"),
+        *_suppliers_markers(foreign),
+    ]
+
+
+def _suppliers_markers(foreign):
+    from suppliers import models as sm
+
+    return [
+        (foreign[sm.SupplierProfile], "외부공급사LEAK"),
+        (foreign[sm.Solution], "외부솔루션LEAK"),
+        (foreign[sm.ImplementationCase], "외부사례LEAK"),
+        (foreign[sm.SupplierDocument], "외부서류LEAK"),
     ]
 
 
@@ -314,7 +386,7 @@ def test_every_url_as_every_role_against_foreign_objects(world, client):
             for method in UNSAFE:
                 if obj is None and method != "post":
                     continue
-                if role == Role.PLATFORM_ADMIN:
+                if role == Role.PLATFORM_ADMIN or (obj is not None and may_change(role, obj)):
                     continue
                 before_state, before_totals = (_state(obj) if obj else None), _totals()
                 tried += 1
