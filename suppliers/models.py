@@ -215,13 +215,15 @@ class Certification(models.Model):
 class ImplementationCase(models.Model):
     """A past smart-factory project the supplier delivered."""
 
+    # The two composite indexes below lead with these keys, so their own indexes would be spares.
     profile = models.ForeignKey(
-        SupplierProfile, verbose_name=_("공급기업"), on_delete=models.CASCADE, related_name="cases"
+        SupplierProfile, verbose_name=_("공급기업"), on_delete=models.CASCADE, related_name="cases", db_index=False
     )
     title = models.CharField(_("사례명"), max_length=150)
     client_sector = models.ForeignKey(
         KsicDivision,
         verbose_name=_("고객 업종"),
+        db_index=False,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

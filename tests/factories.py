@@ -11,7 +11,9 @@ PASSWORD = "Sfms-test-password-2026"
 
 
 def next_business_number():
-    return complete_business_number(f"{700 + next(_seq) % 200:03d}86{next(_seq):04d}")
+    """Unique for two million calls; the serial part must stay within four digits."""
+    n = next(_seq)
+    return complete_business_number(f"{700 + n % 200:03d}86{(n // 200) % 9999 + 1:04d}")
 
 
 def make_operator(name="테스트 운영기관", kind=Operator.Kind.NATIONAL_AGENCY, region_code="11", **extra):
