@@ -5,4 +5,4 @@ from .navigation import navigation_for
 def navigation(request):
     user = getattr(request, "user", None)
     principal = principal_for(user)
-    return {"principal": principal, "nav_items": navigation_for(principal)}
+    return {"principal": principal, "nav_items": navigation_for(principal, user)}

@@ -6,18 +6,28 @@ from django.utils.translation import gettext_lazy as _
 from .models_roles import Role
 
 
-def navigation_for(principal):
+def navigation_for(principal, user=None):
+    from suppliers.querysets import reviewer_operator_ids
+
     if principal.is_anonymous:
         return [(_("홈"), reverse("home")), (_("사업 공고"), reverse("programs:call-list"))]
-    items = [(_("나의 홈"), reverse("home")), (_("사업 공고"), reverse("programs:call-list"))]
+    items = [
+        (_("나의 홈"), reverse("home")),
+        (_("사업 공고"), reverse("programs:call-list")),
+        (_("공급기업 찾기"), reverse("suppliers:search")),
+    ]
     if principal.is_company_side:
         items.append((_("기업 정보"), reverse("organizations:my-company")))
+    if principal.has_role(Role.SUPPLIER_MEMBER):
+        items.append((_("공급기업 정보"), reverse("suppliers:profile-home")))
     if principal.has_role(Role.SME_MEMBER):
         items.append((_("자가진단"), reverse("programs:diagnosis")))
         items.append((_("맞춤 공고 추천"), reverse("programs:recommendations")))
     items.append((_("저장한 검색"), reverse("programs:saved-search-list")))
     if principal.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF) or principal.is_platform_admin:
         items.append((_("사업·공고 관리"), reverse("programs:operator-call-list")))
+    if principal.is_platform_admin or (user is not None and reviewer_operator_ids(user)):
+        items.append((_("공급기업 심사"), reverse("suppliers:review-queue")))
     if principal.is_operator_side or principal.is_platform_admin:
         items.append((_("기업 목록"), reverse("organizations:company-list")))
         items.append((_("감사 기록"), reverse("organizations:audit-list")))

@@ -9,6 +9,7 @@ from .access import forget_principal, principal_for
 from .errors import AccessDenied, DomainError
 from .models import COMPANY_KIND_FOR_ROLE, Company, Membership, Operator, Role, User
 from .rules import compact_business_number
+from .signals import company_updated
 
 ROLE_FOR_COMPANY_KIND = {kind: role for role, kind in COMPANY_KIND_FOR_ROLE.items()}
 
@@ -109,6 +110,8 @@ def company_update(actor, company, changes: dict, *, reason=""):
     locked.full_clean()
     locked.save()
     audit.record_update(actor, locked, before, reason=reason)
+    changed = {name for name, value in audit.snapshot(locked).items() if before.get(name) != value}
+    company_updated.send(sender=Company, actor=actor, company=locked, changed=frozenset(changed))
     return locked
 
 

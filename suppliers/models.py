@@ -217,7 +217,11 @@ class ImplementationCase(models.Model):
 
     # The two composite indexes below lead with these keys, so their own indexes would be spares.
     profile = models.ForeignKey(
-        SupplierProfile, verbose_name=_("공급기업"), on_delete=models.CASCADE, related_name="cases", db_index=False
+        SupplierProfile,
+        verbose_name=_("공급기업"),
+        on_delete=models.CASCADE,
+        related_name="cases",
+        db_index=False,
     )
     title = models.CharField(_("사례명"), max_length=150)
     client_sector = models.ForeignKey(

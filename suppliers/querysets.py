@@ -19,11 +19,14 @@ def reviewer_operator_ids(user):
     from organizations.models import Operator
 
     ids = principal_for(user).operator_ids_with(*REVIEWER_ROLES)
-    return set(
-        Operator.objects.unrestricted()
-        .filter(pk__in=ids, kind=Operator.Kind.NATIONAL_AGENCY)
-        .values_list("pk", flat=True)
-    )
+    if not ids:
+        return set()
+    cached = getattr(user, "_sfms_reviewer_operator_ids", None)
+    if cached is None or cached[0] != ids:  # cached for the request, like the principal
+        found = Operator.objects.unrestricted().filter(pk__in=ids, kind=Operator.Kind.NATIONAL_AGENCY)
+        cached = (ids, set(found.values_list("pk", flat=True)))
+        user._sfms_reviewer_operator_ids = cached
+    return set(cached[1])
 
 
 class TechDomainQuerySet(ScopedQuerySet):

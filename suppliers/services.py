@@ -6,6 +6,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from organizations import services as org_services
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, Conflict, DomainError
 from organizations.models import Company, Membership, Operator, Role
+from organizations.signals import company_updated
 
 from . import rating, search_terms
 from .models import (
@@ -178,13 +180,31 @@ def supplier_profile_update(actor, profile, changes, *, domains=None, reason="")
 
 @transaction.atomic
 def supplier_company_update(actor, profile, changes, *, reason=""):
-    """Registry data (name, region, address, size) through the organizations service; a registered
-    supplier whose name changes goes back through review."""
+    """Registry data (name, region, address, size) through the organizations service, which tells
+    `company_changed` below, wherever the change comes from (these pages or the companies API)."""
     _require_own(actor, profile)
+    _lock(profile)
+    try:
+        org_services.company_update(actor, profile.company, changes, reason=reason)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(messages[0], "invalid", None if field == "__all__" else field) from exc
+    return _lock(profile)
+
+
+# Company fields the search document is built from.
+SEARCHED_COMPANY_FIELDS = frozenset({"name", "name_en", "region_id"})
+
+
+@receiver(company_updated)
+def company_changed(sender, *, actor, company, changed, **kwargs):
+    """A registered supplier whose name changes goes back through review; the search document
+    follows the name and region."""
+    profile = SupplierProfile.objects.unrestricted().filter(company=company).first()
+    if profile is None:
+        return
     locked = _lock(profile)
-    company = locked.company
-    material = [f for f in MATERIAL_COMPANY_FIELDS if f in changes and changes[f] != getattr(company, f)]
-    org_services.company_update(actor, company, changes, reason=reason)
+    material = [f for f in MATERIAL_COMPANY_FIELDS if f in changed]
     if material and locked.status == S.REGISTERED:
         _set_status(
             None,
@@ -192,8 +212,8 @@ def supplier_company_update(actor, profile, changes, *, reason=""):
             S.SUBMITTED,
             reason=_("등록 정보 변경 심사: %(fields)s") % {"fields": ", ".join(material)},
         )
-    reindex(locked.pk)
-    return locked
+    if changed & SEARCHED_COMPANY_FIELDS:
+        reindex(locked.pk)
 
 
 def _material_change(actor, profile, what):
@@ -289,6 +309,12 @@ def document_delete(actor, profile, document):
 def submit_blockers(profile):
     """What a supplier must add before it can ask for review (empty = ready)."""
     problems = []
+    if not profile.company.address.strip():
+        problems.append(_("기업 정보에 사업장 주소를 입력해 주십시오."))
+    if not profile.company.employees:
+        problems.append(_("기업 정보에 상시 근로자 수를 입력해 주십시오."))
+    if not profile.contact_name.strip():
+        problems.append(_("담당자 이름을 입력해 주십시오."))
     if not profile.domains.exists():
         problems.append(_("기술 분야를 하나 이상 선택해 주십시오."))
     if not profile.solutions.exists():

@@ -251,6 +251,7 @@ def _tasks(profile):
     today = timezone.localdate()
     expired = profile.certifications.filter(valid_until__lt=today).count()
     about_status, about_hint = _about_status(profile, counts["domains"])
+    company_complete = bool(profile.company.address.strip() and profile.company.employees)
 
     def listed(count):
         return (DONE, _("%(count)d건 등록") % {"count": count}) if count else (TODO, "")
@@ -259,8 +260,10 @@ def _tasks(profile):
         {
             "title": _("기업 기본 정보 확인"),
             "url": reverse("suppliers:profile-company"),
-            "status": DONE,
-            "hint": _("사업자등록번호, 기업명, 소재지, 규모"),
+            "status": DONE if company_complete else PROBLEM,
+            "hint": _("사업자등록번호, 기업명, 소재지, 규모")
+            if company_complete
+            else _("사업장 주소와 상시 근로자 수를 입력해 주십시오."),
             "optional": False,
         },
         {

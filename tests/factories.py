@@ -32,6 +32,7 @@ def make_company(name="테스트기업", kind=Company.Kind.MANUFACTURER, region_
         representative="홍길동",
         ksic_division=KsicDivision.objects.get(code=ksic) if ksic else None,
         region=Region.objects.get(code=region_code),
+        address="경상남도 창원시 성산구 중앙대로 100",
         employees=42,
         annual_revenue=12_300_000_000,
         has_production_facility=kind == Company.Kind.MANUFACTURER,
@@ -149,7 +150,12 @@ def make_supplier(
         name, kind=Company.Kind.SUPPLIER, region_code=region_code, ksic=None, **company_extra
     )
     profile = SupplierProfile.objects.create(
-        company=company, status=status, introduction_ko=introduction, contact_email="sales@example.kr"
+        company=company,
+        status=status,
+        introduction_ko=introduction,
+        contact_name="김담당",
+        contact_phone="055-123-4567",
+        contact_email="sales@example.kr",
     )
     profile.domains.set(domains)
     for sname, domain, deployment, levels in solutions:

@@ -431,7 +431,7 @@ def test_own_profile_start_read_and_change(client, db):
     started = client.post(url("own-supplier-profile"))
     assert started.status_code == 201
     assert started.json()["status"] == "draft"
-    assert len(started.json()["submit_blockers"]) == 4
+    assert len(started.json()["submit_blockers"]) == 5
     assert client.post(url("own-supplier-profile")).status_code == 200
 
     changed = client.patch(
@@ -439,6 +439,8 @@ def test_own_profile_start_read_and_change(client, db):
         {
             "introduction_ko": "용접 자동화 전문기업입니다.",
             "contact_email": "hello@new.example.kr",
+            "contact_name": "박영업",
+            "contact_phone": "051-987-6543",
             "domains": ["robot", "vision"],
             "company": {"employees": 55},
         },
@@ -640,3 +642,28 @@ def test_assessments_are_listed_for_visible_profiles_only(client, people, regist
     assert [row["profile"] for row in rows] == [registry["gyeongnam"].pk]
     only = client.get(url("capability-assessment-list"), {"profile": registry["under_review"].pk}).json()
     assert only["results"] == []
+
+
+def test_renaming_through_the_companies_api_goes_back_to_review(client, db):
+    """The companies API is a second door to the same registry data: a registered supplier renamed
+    there is re-reviewed too, and the new name is searchable at once."""
+    profile = factories.make_supplier("대성테크")
+    member = factories.make_member(Role.SUPPLIER_MEMBER, company=profile.company)
+    act_as(client, member)
+    response = client.patch(
+        url("company-detail", profile.company.pk), {"name": "대성오토메이션"}, content_type=JSON
+    )
+    assert response.status_code == 200, response.content
+    profile.refresh_from_db()
+    assert (profile.status, profile.company.name) == ("submitted", "대성오토메이션")
+    assert "name" in profile.status_reason
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_document::text FROM suppliers_supplierprofile WHERE id = %s", [profile.pk])
+        assert "'오토'" in cursor.fetchone()[0]
+    # A change that is not vouched for (the phone number) leaves a registered supplier registered.
+    SupplierProfile.objects.filter(pk=profile.pk).update(status="registered")
+    client.patch(
+        url("company-detail", profile.company.pk), {"phone": "055-000-1111"}, content_type=JSON
+    )
+    profile.refresh_from_db()
+    assert profile.status == "registered"

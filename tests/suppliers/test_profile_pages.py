@@ -183,7 +183,12 @@ def ready(profile, member):
     services.supplier_profile_update(
         member,
         profile,
-        {"introduction_ko": "MES 구축 전문기업입니다.", "contact_name": "김영업", "contact_email": "a@b.kr"},
+        {
+            "introduction_ko": "MES 구축 전문기업입니다.",
+            "contact_name": "김영업",
+            "contact_phone": "02-123-4567",
+            "contact_email": "a@b.kr",
+        },
         domains=["mes"],
     )
     services.solution_save(
@@ -835,7 +840,7 @@ def test_submit_is_blocked_until_the_profile_is_ready(client, member, profile):
     assert "심사를 요청하려면 다음을 먼저 해 주십시오." in page
     assert "솔루션을 하나 이상 등록해 주십시오." in page
     response = client.post(url("check"))
-    assert summary(response)[0].startswith("기술 분야를 하나 이상 선택해 주십시오.")
+    assert summary(response)[0].startswith("담당자 이름을 입력해 주십시오. 기술 분야를")
     assert summary_anchors(response) == ["submit-problems"]
     assert SupplierProfile.objects.get(pk=profile.pk).status == S.DRAFT
     assert client.get(url("submitted"))["Location"] == url("home")

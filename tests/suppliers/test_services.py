@@ -163,7 +163,7 @@ def test_a_supplier_edits_only_its_own_profile(draft, member):
     with pytest.raises(AccessDenied):
         services.solution_save(member, other, {"name": "x", "domain_id": "mes", "deployment": "cloud"})
     other.refresh_from_db()
-    assert other.contact_name == "" and other.solutions.count() == 1
+    assert other.contact_name == "김담당" and other.solutions.count() == 1
 
 
 def test_search_document_follows_every_change(draft, member):
