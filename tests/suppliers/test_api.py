@@ -658,12 +658,12 @@ def test_renaming_through_the_companies_api_goes_back_to_review(client, db):
     assert (profile.status, profile.company.name) == ("submitted", "대성오토메이션")
     assert "name" in profile.status_reason
     with connection.cursor() as cursor:
-        cursor.execute("SELECT search_document::text FROM suppliers_supplierprofile WHERE id = %s", [profile.pk])
+        cursor.execute(
+            "SELECT search_document::text FROM suppliers_supplierprofile WHERE id = %s", [profile.pk]
+        )
         assert "'오토'" in cursor.fetchone()[0]
     # A change that is not vouched for (the phone number) leaves a registered supplier registered.
     SupplierProfile.objects.filter(pk=profile.pk).update(status="registered")
-    client.patch(
-        url("company-detail", profile.company.pk), {"phone": "055-000-1111"}, content_type=JSON
-    )
+    client.patch(url("company-detail", profile.company.pk), {"phone": "055-000-1111"}, content_type=JSON)
     profile.refresh_from_db()
     assert profile.status == "registered"
