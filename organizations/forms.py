@@ -15,7 +15,8 @@ from .templatetags.sfms_format import lname
 from .validators import validate_business_number
 
 
-def _required(message):
+def required(message):
+    """error_messages for a required field, in words that say what to enter."""
     return {"required": message}
 
 
@@ -84,7 +85,7 @@ class BusinessNumberField(forms.CharField):
         kwargs.setdefault("label", _("사업자등록번호"))
         kwargs.setdefault("help_text", _("숫자 10자리, 예: 123-45-67890"))
         kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("error_messages", _required(_("사업자등록번호를 입력해 주십시오.")))
+        kwargs.setdefault("error_messages", required(_("사업자등록번호를 입력해 주십시오.")))
         kwargs.setdefault(
             "widget",
             forms.TextInput(
@@ -115,11 +116,11 @@ class CompanyProfileForm(forms.Form):
     name = forms.CharField(
         label=_("기업명"),
         max_length=120,
-        error_messages=_required(_("기업명을 입력해 주십시오.")),
+        error_messages=required(_("기업명을 입력해 주십시오.")),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
     representative = forms.CharField(
-        label=_("대표자명"), max_length=60, error_messages=_required(_("대표자명을 입력해 주십시오."))
+        label=_("대표자명"), max_length=60, error_messages=required(_("대표자명을 입력해 주십시오."))
     )
     ksic_division = LocalizedModelChoiceField(
         label=_("주업종(KSIC 중분류)"),
@@ -234,20 +235,20 @@ class SignUpForm(CompanyProfileForm):
         label=_("비밀번호"),
         strip=False,
         help_text=_("10자 이상으로 입력해 주십시오. 숫자로만 된 비밀번호나 흔한 비밀번호는 쓸 수 없습니다."),
-        error_messages=_required(_("비밀번호를 입력해 주십시오.")),
+        error_messages=required(_("비밀번호를 입력해 주십시오.")),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
         label=_("비밀번호 확인"),
         strip=False,
         help_text=_("같은 비밀번호를 한 번 더 입력해 주십시오."),
-        error_messages=_required(_("비밀번호를 한 번 더 입력해 주십시오.")),
+        error_messages=required(_("비밀번호를 한 번 더 입력해 주십시오.")),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     full_name = forms.CharField(
         label=_("이름"),
         max_length=60,
-        error_messages=_required(_("이름을 입력해 주십시오.")),
+        error_messages=required(_("이름을 입력해 주십시오.")),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(

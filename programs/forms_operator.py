@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import CountField, LocalizedModelChoiceField, WonField, WonInput
+from organizations.forms import CountField, LocalizedModelChoiceField, WonField, WonInput, required
 from organizations.models import KsicDivision, Operator, Region, SmartFactoryLevel
 from organizations.templatetags.sfms_format import lname
 
@@ -194,10 +194,6 @@ class SectorChoiceField(RegionChoiceField):
         super().__init__(**kwargs)
 
 
-def _required(message):
-    return {"required": message}
-
-
 # --- programmes --------------------------------------------------------------------------------
 
 
@@ -215,7 +211,7 @@ class ProgrammeForm(forms.Form):
         label=_("사업명(한국어)"),
         max_length=150,
         help_text=_("예: 2027년 스마트공장 구축 지원사업"),
-        error_messages=_required(_("사업명(한국어)을 입력해 주십시오.")),
+        error_messages=required(_("사업명(한국어)을 입력해 주십시오.")),
     )
     name_en = forms.CharField(label=_("사업명(영어)"), max_length=200, required=False)
     programme_type = forms.ChoiceField(
@@ -321,13 +317,13 @@ class CallForm(forms.Form):
         label=_("공고명(한국어)"),
         max_length=200,
         help_text=_("예: 2027년 스마트공장 구축 지원사업 공고"),
-        error_messages=_required(_("공고명(한국어)을 입력해 주십시오.")),
+        error_messages=required(_("공고명(한국어)을 입력해 주십시오.")),
     )
     title_en = forms.CharField(label=_("공고명(영어)"), max_length=250, required=False)
     body_ko = forms.CharField(
         label=_("공고 내용(한국어)"),
         help_text=_("지원 대상, 지원 내용, 신청 방법을 적어 주십시오. 빈 줄로 문단을 나눕니다."),
-        error_messages=_required(_("공고 내용(한국어)을 입력해 주십시오.")),
+        error_messages=required(_("공고 내용(한국어)을 입력해 주십시오.")),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     body_en = forms.CharField(
@@ -336,22 +332,22 @@ class CallForm(forms.Form):
     opens_date = TextDateField(
         label=_("날짜"),
         help_text=_("예: 2027. 3. 15."),
-        error_messages=_required(_("접수 시작 날짜를 입력해 주십시오.")),
+        error_messages=required(_("접수 시작 날짜를 입력해 주십시오.")),
     )
     opens_time = TextTimeField(
         label=_("시각"),
         help_text=_("24시간제, 예: 09:00"),
-        error_messages=_required(_("접수 시작 시각을 입력해 주십시오.")),
+        error_messages=required(_("접수 시작 시각을 입력해 주십시오.")),
     )
     closes_date = TextDateField(
         label=_("날짜"),
         help_text=_("예: 2027. 4. 15."),
-        error_messages=_required(_("접수 마감 날짜를 입력해 주십시오.")),
+        error_messages=required(_("접수 마감 날짜를 입력해 주십시오.")),
     )
     closes_time = TextTimeField(
         label=_("시각"),
         help_text=_("24시간제, 예: 18:00"),
-        error_messages=_required(_("접수 마감 시각을 입력해 주십시오.")),
+        error_messages=required(_("접수 마감 시각을 입력해 주십시오.")),
     )
     total_budget = WonField(
         label=_("총 지원 예산(원)"),
@@ -507,7 +503,7 @@ class CancelForm(forms.Form):
         label=_("취소 사유"),
         max_length=2000,
         help_text=_("관심 공고로 등록한 사용자에게 이 사유가 안내됩니다."),
-        error_messages=_required(_("공고를 취소하는 사유를 입력해 주십시오. 신청자에게 안내됩니다.")),
+        error_messages=required(_("공고를 취소하는 사유를 입력해 주십시오. 신청자에게 안내됩니다.")),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

@@ -18,7 +18,14 @@ from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import CompanyEditForm, CountField, LocalizedModelChoiceField, WonField, WonInput
+from organizations.forms import (
+    CompanyEditForm,
+    CountField,
+    LocalizedModelChoiceField,
+    WonField,
+    WonInput,
+    required,
+)
 from organizations.models import KsicDivision, Region
 from organizations.templatetags.sfms_format import lname
 
@@ -32,10 +39,6 @@ from .models import (
 )
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def _required(message):
-    return {"required": message}
 
 
 # --- uploaded files: the type is what the bytes say, not what the name says ---------------------
@@ -357,7 +360,7 @@ class AboutForm(forms.Form):
         label=_("기업 소개(한국어)"),
         max_length=4000,
         help_text=_("주요 솔루션, 강점, 구축 경험을 도입기업이 이해하기 쉽게 적어 주십시오."),
-        error_messages=_required(_("기업 소개(한국어)를 입력해 주십시오.")),
+        error_messages=required(_("기업 소개(한국어)를 입력해 주십시오.")),
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     introduction_en = forms.CharField(
@@ -369,7 +372,7 @@ class AboutForm(forms.Form):
     contact_name = forms.CharField(
         label=_("담당자 이름"),
         max_length=60,
-        error_messages=_required(_("담당자 이름을 입력해 주십시오.")),
+        error_messages=required(_("담당자 이름을 입력해 주십시오.")),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     contact_phone = forms.CharField(
@@ -428,7 +431,7 @@ class DomainSelectField(forms.ModelChoiceField):
 
 class SolutionForm(forms.Form):
     name = forms.CharField(
-        label=_("솔루션명"), max_length=120, error_messages=_required(_("솔루션명을 입력해 주십시오."))
+        label=_("솔루션명"), max_length=120, error_messages=required(_("솔루션명을 입력해 주십시오."))
     )
     domain = DomainSelectField(
         label=_("기술 분야"),
@@ -536,12 +539,12 @@ class CertificationForm(forms.Form):
         label=_("발급 기관"),
         max_length=120,
         help_text=_("예: 중소벤처기업부, 한국표준협회"),
-        error_messages=_required(_("발급 기관을 입력해 주십시오.")),
+        error_messages=required(_("발급 기관을 입력해 주십시오.")),
     )
     number = forms.CharField(
         label=_("인증 번호"),
         max_length=60,
-        error_messages=_required(_("인증 번호를 입력해 주십시오.")),
+        error_messages=required(_("인증 번호를 입력해 주십시오.")),
         widget=forms.TextInput(attrs={"spellcheck": "false", "class": "w-20ch"}),
     )
     valid_until = DatePartsField(
@@ -584,7 +587,7 @@ class CaseForm(forms.Form):
         label=_("사례명"),
         max_length=150,
         help_text=_("예: 자동차 부품 공장 MES 구축"),
-        error_messages=_required(_("사례명을 입력해 주십시오.")),
+        error_messages=required(_("사례명을 입력해 주십시오.")),
     )
     client_sector = LocalizedModelChoiceField(
         label=_("고객 업종(KSIC 중분류)"),
@@ -725,7 +728,7 @@ class AssessmentForm(forms.Form):
         label=_("평가자"),
         max_length=60,
         help_text=_("평가를 맡은 사람 또는 위원회의 이름"),
-        error_messages=_required(_("평가자를 입력해 주십시오.")),
+        error_messages=required(_("평가자를 입력해 주십시오.")),
     )
     assessed_on = DatePartsField(
         label=_("평가일"),

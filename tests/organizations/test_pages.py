@@ -16,20 +16,11 @@ from organizations.models import AuditEvent, Company, Membership, Operator, Regi
 from organizations.rules import complete_business_number
 from organizations.templatetags.sfms_format import bizno, kdate, kdatetime, krw, krw_short, lname
 from tests import factories
+from tests.html import h1, title
 
 pytestmark = pytest.mark.django_db
 
 KST = ZoneInfo("Asia/Seoul")
-
-
-def h1(response):
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
-    assert match, "page has no h1"
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
-
-
-def title(response):
-    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
 
 
 def counts():

@@ -5,7 +5,6 @@ moves, cloning, and a query-count guard for the call list."""
 import datetime
 import re
 from decimal import Decimal
-from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,6 +26,7 @@ from programs.models import (
     Track,
 )
 from tests import factories
+from tests.html import h1, summary, summary_anchors, text, title
 
 pytestmark = pytest.mark.django_db
 
@@ -34,34 +34,6 @@ KST = ZoneInfo("Asia/Seoul")
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def text(response):
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def h1(response):
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
-    assert match, "page has no h1"
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).strip())
-
-
-def title(response):
-    return unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip())
-
-
-def summary(response):
-    """The error summary's messages, in order (empty when the page has none)."""
-    body = response.content.decode()
-    block = re.search(r'<div class="error-summary".*?</ul>', body, re.S)
-    if not block:
-        return []
-    return [unescape(m.strip()) for m in re.findall(r'<a href="#[^"]*">(.*?)</a>', block.group(0), re.S)]
-
-
-def summary_anchors(response):
-    block = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
-    return re.findall(r'<a href="#([^"]*)">', block.group(0)) if block else []
 
 
 def state():

@@ -28,27 +28,12 @@ from programs.models import (
     SelfDiagnosis,
 )
 from tests import factories
+from tests.html import h1, text, title
 
 pytestmark = pytest.mark.django_db
 
 SEOUL = ZoneInfo("Asia/Seoul")
 M = 1_000_000
-
-
-def h1(response):
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
-    assert match, "page has no h1"
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
-
-
-def title(response):
-    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
-
-
-def text(response):
-    """The page's visible text with tags removed and whitespace collapsed."""
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
 
 
 def listed_titles(response):

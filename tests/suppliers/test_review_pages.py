@@ -17,38 +17,13 @@ from organizations.models import AuditEvent, Notification, Operator, Role
 from suppliers import services
 from suppliers.models import CapabilityAssessment, SupplierProfile, SupplierStatus
 from tests import factories
+from tests.html import h1, summary, summary_anchors, text, title
 
 pytestmark = pytest.mark.django_db
 
 S = SupplierStatus
 PDF = b"%PDF-1.7\n%%EOF\n"
 SOLUTION = [("스마트 MES", "mes", "cloud", ["basic"])]
-
-
-def text(response):
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode())))
-
-
-def h1(response):
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
-    assert match, "page has no h1"
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", match.group(1))).strip())
-
-
-def title(response):
-    return unescape(re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip())
-
-
-def summary(response):
-    block = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
-    if not block:
-        return []
-    return [unescape(m.strip()) for m in re.findall(r'<a href="#[^"]*">(.*?)</a>', block.group(0), re.S)]
-
-
-def summary_anchors(response):
-    block = re.search(r'<div class="error-summary".*?</ul>', response.content.decode(), re.S)
-    return re.findall(r'<a href="#([^"]*)">', block.group(0)) if block else []
 
 
 def messages_of(response):

@@ -16,6 +16,7 @@ from organizations.models import Company, Role
 from suppliers import services, views_search
 from suppliers.models import SupplierProfile
 from tests import factories
+from tests.html import h1, text
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,6 @@ M = 1_000_000
 HIDDEN_STATUSES = ("draft", "submitted", "under_review", "returned", "rejected", "suspended")
 SEARCH = reverse("suppliers:search")
 COMPARE = reverse("suppliers:compare")
-
-
-def text(response):
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.content.decode(), flags=re.S)
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
-
-
-def h1(response):
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", response.content.decode(), re.S)
-    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
 def listed(response):
