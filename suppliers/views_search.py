@@ -26,6 +26,7 @@ from organizations.models import Company, Role, SmartFactoryLevel
 from organizations.templatetags.sfms_format import lname
 
 from . import rating
+from .filters import SupplierFilter
 from .forms_search import (
     MAX_COMPARE,
     MIN_COMPARE,
@@ -56,21 +57,8 @@ NOTICE_KEY = "supplier_compare_notice"
 # Filters with result counts per value (search facets), and how each is shown.
 FACETED = ("domain", "region", "deployment", "certification", "level")
 SORT_DEFAULT = gettext_lazy("기본 정렬")
-# The order of the filter controls on the page; fields the filter does not have are skipped.
-FILTER_ORDER = (
-    "q",
-    "domain",
-    "region",
-    "nearby",
-    "scale_min",
-    "scale_max",
-    "level",
-    "certification",
-    "sector",
-    "min_rating",
-    "deployment",
-    "sort",
-)
+# The filter controls in the order the filter declares them.
+FILTER_ORDER = tuple(SupplierFilter.Meta.fields)
 
 
 def _english():
