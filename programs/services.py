@@ -4,12 +4,11 @@ change, audit, and schedule follow-up work after commit. Nothing else assigns `C
 import datetime
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from organizations import audit
+from organizations import audit, edits
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, Conflict, DomainError
 from organizations.models import Operator, Region
@@ -121,25 +120,6 @@ def _require_draft(call, what):
         )
 
 
-def _clean(obj, exclude=None):
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], "invalid", None if field == "__all__" else field) from exc
-
-
-def _apply(obj, changes, allowed):
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise DomainError(
-            _("수정할 수 없는 항목입니다: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            "field_locked",
-        )
-    for name, value in changes.items():
-        setattr(obj, name, value)
-
-
 # --- programmes ----------------------------------------------------------------------------------
 
 
@@ -147,8 +127,8 @@ def _apply(obj, changes, allowed):
 def programme_create(actor, *, operator, **fields):
     _require_editor(actor, operator.pk)
     programme = Programme(operator=operator)
-    _apply(programme, fields, PROGRAMME_FIELDS)
-    _clean(programme)
+    edits.apply_changes(programme, fields, PROGRAMME_FIELDS)
+    edits.full_clean(programme)
     programme.save()
     audit.record_create(actor, programme)
     return programme
@@ -159,8 +139,8 @@ def programme_update(actor, programme, changes, *, reason=""):
     _require_editor(actor, programme.operator_id)
     locked = Programme.objects.unrestricted().select_for_update().get(pk=programme.pk)
     before = audit.snapshot(locked)
-    _apply(locked, changes, PROGRAMME_FIELDS)
-    _clean(locked)
+    edits.apply_changes(locked, changes, PROGRAMME_FIELDS)
+    edits.full_clean(locked)
     locked.save()
     audit.record_update(actor, locked, before, reason=reason)
     return locked
@@ -201,10 +181,10 @@ def call_create(actor, *, programme, regions=None, sectors=None, **fields):
     """A new call starts as a draft with the default eligibility rule set, ready to edit."""
     _require_editor(actor, programme.operator_id)
     call = Call(programme=programme, operator_id=programme.operator_id)
-    _apply(call, fields, CALL_FIELDS)
+    edits.apply_changes(call, fields, CALL_FIELDS)
     _check_dates(call.opens_at, call.closes_at)
     call.reference = _next_reference(programme)
-    _clean(call)
+    edits.full_clean(call)
     call.save()
     _set_m2m(call, regions, sectors)
     for order, (kind, params) in enumerate(eligibility.default_rules_for_level("basic")):
@@ -238,9 +218,9 @@ def call_update(actor, call, changes, *, regions=None, sectors=None, reason=""):
             "call_locked",
         )
     before = audit.snapshot(locked)
-    _apply(locked, changes, allowed)
+    edits.apply_changes(locked, changes, allowed)
     _check_dates(locked.opens_at, locked.closes_at)
-    _clean(locked)
+    edits.full_clean(locked)
     locked.save()
     _set_m2m(locked, regions, sectors)
     audit.record_update(actor, locked, before, reason=reason)
@@ -379,7 +359,7 @@ def call_clone(actor, call, *, programme=None, years=1):
     fields["closes_at"] = _shift_year(source.closes_at, years)
     copy = Call(programme=programme, operator_id=programme.operator_id, cloned_from=source, **fields)
     copy.reference = _next_reference(programme)
-    _clean(copy)
+    edits.full_clean(copy)
     copy.save()
     _set_m2m(copy, list(source.eligible_regions.all()), list(source.eligible_sectors.all()))
     track_map = {}
@@ -421,8 +401,8 @@ def track_create(actor, call, *, bonus_regions=None, funders=None, **fields):
     locked = _lock_call(call)
     _require_draft(locked, _("지원 유형"))
     track = Track(call=locked)
-    _apply(track, fields, TRACK_FIELDS)
-    _clean(track, exclude=["call"])
+    edits.apply_changes(track, fields, TRACK_FIELDS)
+    edits.full_clean(track, exclude=["call"])
     track.save()
     if bonus_regions is not None:
         track.bonus_regions.set(bonus_regions)
@@ -438,8 +418,8 @@ def track_update(actor, track, changes, *, bonus_regions=None, reason=""):
     _require_draft(_lock_call(track.call), _("지원 유형"))
     locked = Track.objects.unrestricted().select_for_update().get(pk=track.pk)
     before = audit.snapshot(locked)
-    _apply(locked, changes, TRACK_FIELDS)
-    _clean(locked, exclude=["call"])
+    edits.apply_changes(locked, changes, TRACK_FIELDS)
+    edits.full_clean(locked, exclude=["call"])
     template_changed = "rounding_unit" in changes and changes["rounding_unit"] != before["rounding_unit"]
     if bonus_regions is not None:
         old = set(locked.bonus_regions.values_list("code", flat=True))
@@ -491,7 +471,7 @@ def _replace_funders(actor, track, rows):
     for order, row in enumerate(rows):
         fields = {k: row.get(k) for k in ("role", "rate", "cap", "bonus_rate", "bonus_cap")}
         funder = Funder(track=track, order=order, **fields)
-        _clean(funder, exclude=["track"])
+        edits.full_clean(funder, exclude=["track"])
         funder.save()
     after = [audit.snapshot(f) for f in track.funders.all()]
     audit.record(actor, track, "update", before={"funders": before}, after={"funders": after})
@@ -531,8 +511,8 @@ def required_document_add(actor, call, **fields):
     _require_editor(actor, call.operator_id)
     _require_draft(_lock_call(call), _("제출 서류"))
     doc = RequiredDocument(call=call)
-    _apply(doc, fields, DOCUMENT_FIELDS)
-    _clean(doc, exclude=["call"])
+    edits.apply_changes(doc, fields, DOCUMENT_FIELDS)
+    edits.full_clean(doc, exclude=["call"])
     try:
         with transaction.atomic():
             doc.save()

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from organizations import audit
+from organizations import audit, edits
 from organizations import services as org_services
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, Conflict, DomainError
@@ -111,25 +111,6 @@ def _lock(profile):
     )
 
 
-def _clean(obj, exclude=None):
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], "invalid", None if field == "__all__" else field) from exc
-
-
-def _apply(obj, changes, allowed):
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise DomainError(
-            _("수정할 수 없는 항목입니다: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
-            "field_locked",
-        )
-    for name, value in changes.items():
-        setattr(obj, name, value)
-
-
 def _notify_members(profile, subject, body, params):
     from organizations.notifications import notify
 
@@ -167,8 +148,8 @@ def supplier_profile_update(actor, profile, changes, *, domains=None, reason="")
     _require_own(actor, profile)
     locked = _lock(profile)
     before = audit.snapshot(locked)
-    _apply(locked, changes, PROFILE_FIELDS)
-    _clean(locked)
+    edits.apply_changes(locked, changes, PROFILE_FIELDS)
+    edits.full_clean(locked)
     locked.save()
     if domains is not None:
         before["domains"] = sorted(locked.domains.values_list("code", flat=True))
@@ -187,8 +168,7 @@ def supplier_company_update(actor, profile, changes, *, reason=""):
     try:
         org_services.company_update(actor, profile.company, changes, reason=reason)
     except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(messages[0], "invalid", None if field == "__all__" else field) from exc
+        raise edits.as_domain_error(exc) from exc
     return _lock(profile)
 
 
@@ -231,8 +211,8 @@ def _save_child(actor, profile, model, fields, obj=None, changes=None, *, materi
     else:
         obj = model.objects.unrestricted().select_for_update().get(pk=obj.pk, profile=locked)
         before = audit.snapshot(obj)
-    _apply(obj, changes or {}, fields)
-    _clean(obj, exclude=["profile"])
+    edits.apply_changes(obj, changes or {}, fields)
+    edits.full_clean(obj, exclude=["profile"])
     obj.save()
     if before is None:
         audit.record_create(actor, obj)
@@ -292,7 +272,7 @@ def document_add(actor, profile, *, kind, file, original_name):
     """`file` has passed the edge's type and size checks (the form's job)."""
     _require_own(actor, profile)
     doc = SupplierDocument(profile=_lock(profile), kind=kind, file=file, original_name=original_name[:200])
-    _clean(doc, exclude=["profile"])
+    edits.full_clean(doc, exclude=["profile"])
     doc.save()
     audit.record_create(actor, doc)
     return doc
@@ -422,7 +402,7 @@ def capability_assessment_record(
         notes=notes,
         recorded_by=actor,
     )
-    _clean(assessment, exclude=["profile", "operator", "recorded_by"])
+    edits.full_clean(assessment, exclude=["profile", "operator", "recorded_by"])
     if assessed_on > timezone.localdate():
         raise DomainError(_("평가일은 오늘 이후일 수 없습니다."), "future_date", "assessed_on")
     assessment.save()
@@ -458,7 +438,7 @@ def supplier_review_record(
         comment=comment,
         reviewer_company=reviewer_company,
     )
-    _clean(review, exclude=["profile", "reviewer_company"])
+    edits.full_clean(review, exclude=["profile", "reviewer_company"])
     review.save()
     audit.record_create(actor, review)
     rerate(locked.pk)
