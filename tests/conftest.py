@@ -7,6 +7,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from tests import factories
+from tests.reference import ensure_reference_data
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,16 +43,7 @@ def _reference_data(request):
         {"transactional_db", "live_server"} & names
     )
     request.getfixturevalue("transactional_db" if transactional else "db")
-    from organizations.models import KsicDivision, Region
-    from organizations.reference_data import load_reference_data
-
-    if Region.objects.count() != 17 or not KsicDivision.objects.exists():
-        load_reference_data(Region, KsicDivision)
-    from suppliers.models import TechDomain
-    from suppliers.reference_data import load_tech_domains
-
-    if not TechDomain.objects.exists():
-        load_tech_domains(TechDomain)
+    ensure_reference_data()
 
 
 @pytest.fixture(autouse=True)

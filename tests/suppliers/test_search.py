@@ -19,6 +19,7 @@ from suppliers.generate import generate_suppliers
 from suppliers.models import SupplierProfile
 from suppliers.search import FacetValue, search_suppliers
 from tests import factories
+from tests.reference import ensure_reference_data
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,7 @@ def catalogue(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            ensure_reference_data()  # a transactional test before this module may have flushed it
             yield _catalogue()
         finally:
             transaction.set_rollback(True)
