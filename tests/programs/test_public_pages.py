@@ -68,6 +68,19 @@ def staff(operator):
     return factories.make_member(Role.OPERATOR_STAFF, operator=operator, email="staff@kosmo.kr")
 
 
+# The open call's period moves with the clock, so it stays open whenever the suite runs.
+TODAY = timezone.localdate()
+OPENS, CLOSES = TODAY - datetime.timedelta(days=20), TODAY + datetime.timedelta(days=39)
+
+
+def ko_day(day):
+    """2026. 11. 2.(월): written out here, not through the app's formatter, so the test can fail."""
+    return f"{day.year}. {day.month}. {day.day}.({'월화수목금토일'[day.weekday()]})"
+
+
+PERIOD_KO = f"{ko_day(OPENS)} 09:00 ~ {ko_day(CLOSES)} 18:00"
+
+
 @pytest.fixture
 def full_call(operator):
     """An open call with everything the detail page shows."""
@@ -78,8 +91,8 @@ def full_call(operator):
         title_en="2026 Gyeongbuk smart factory advancement call",
         body_ko="경북 지역 제조 중소기업의 고도화를 지원합니다.\n\n두 번째 문단입니다.",
         body_en="Support for advancing manufacturing SMEs in Gyeongbuk.",
-        opens_at=at(datetime.date(2026, 11, 2), 9),
-        closes_at=at(datetime.date(2026, 12, 31), 18),
+        opens_at=at(OPENS, 9),
+        closes_at=at(CLOSES, 18),
         total_budget=12_300_000_000,
         contact_name="스마트공장 사업팀",
         contact_phone="053-000-1234",
@@ -136,10 +149,10 @@ def test_list_card_shows_operator_period_budget_tracks_and_dday(client, full_cal
     response = client.get(reverse("programs:call-list"))
     page = text(response)
     assert full_call.operator.name_ko in page
-    assert "2026. 11. 2.(월) 09:00 ~ 2026. 12. 31.(목) 18:00" in page
+    assert PERIOD_KO in page
     assert "123억 원" in page
     assert "기초형(기초), 고도형(고도)" in page
-    assert "마감 D-39" in page  # 2026-11-22 → 2026-12-31
+    assert "마감 D-39" in page
 
 
 def _pair(operator, **by_call):
@@ -247,7 +260,7 @@ def test_detail_shows_the_whole_announcement(client, full_call):
     for expected in [
         "경북 지역 제조 중소기업의 고도화를 지원합니다.",
         "두 번째 문단입니다.",
-        "2026. 11. 2.(월) 09:00 ~ 2026. 12. 31.(목) 18:00",
+        PERIOD_KO,
         "접수 중",
         "12,300,000,000원",
         "신청 가능 지역 전국",
@@ -482,10 +495,10 @@ def test_call_calendar_has_opening_and_deadline_in_seoul_time(client, full_call)
     ]
     opens, closes = (e["DTSTART"] for e in events)
     assert opens.params["TZID"] == "Asia/Seoul" and closes.params["TZID"] == "Asia/Seoul"
-    assert opens.dt == datetime.datetime(2026, 11, 2, 9, 0, tzinfo=SEOUL)
-    assert closes.dt == datetime.datetime(2026, 12, 31, 18, 0, tzinfo=SEOUL)
+    assert opens.dt == datetime.datetime(OPENS.year, OPENS.month, OPENS.day, 9, 0, tzinfo=SEOUL)
+    assert closes.dt == datetime.datetime(CLOSES.year, CLOSES.month, CLOSES.day, 18, tzinfo=SEOUL)
     assert str(opens.dt.tzinfo) == "Asia/Seoul"
-    assert "DTSTART;TZID=Asia/Seoul:20261231T180000" in response.content.decode()
+    assert f"DTSTART;TZID=Asia/Seoul:{CLOSES:%Y%m%d}T180000" in response.content.decode()
     assert str(events[1]["SUMMARY"]) == "[접수 마감] 2026년 경북 스마트공장 고도화 공고"
     detail = f"http://testserver{reverse('programs:call-detail', args=[full_call.pk])}"
     assert str(events[0]["URL"]) == detail
