@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models_roles import COMPANY_ROLES, OPERATOR_ROLES, Role
 from .querysets import AuditEventQuerySet, CompanyQuerySet, MembershipQuerySet, OperatorQuerySet
@@ -277,10 +278,11 @@ class AuditEvent(models.Model):
     """One state change of a domain record: who, when, what, from, to, why. Written only by audit.record."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("생성")
-        UPDATE = "update", _("수정")
-        DELETE = "delete", _("삭제")
-        TRANSITION = "transition", _("상태 변경")
+        # "audit action": what happened ("Updated"), where the bare words are buttons ("Edit").
+        CREATE = "create", pgettext_lazy("audit action", "생성")
+        UPDATE = "update", pgettext_lazy("audit action", "수정")
+        DELETE = "delete", pgettext_lazy("audit action", "삭제")
+        TRANSITION = "transition", pgettext_lazy("audit action", "상태 변경")
 
     occurred_at = models.DateTimeField(_("일시"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

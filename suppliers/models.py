@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.models import Company, KsicDivision, Operator, Region, SmartFactoryLevel
 
@@ -48,13 +49,15 @@ class TechDomain(models.Model):
 
 
 class SupplierStatus(models.TextChoices):
-    DRAFT = "draft", _("작성 중")
-    SUBMITTED = "submitted", _("심사 요청")
-    UNDER_REVIEW = "under_review", _("심사 중")
-    REGISTERED = "registered", _("등록")
-    RETURNED = "returned", _("보완 요청")
-    REJECTED = "rejected", _("반려")
-    SUSPENDED = "suspended", _("활동 정지")
+    # "supplier status": the same Korean words are also the reviewer's buttons ("보완 요청"), which
+    # English says differently ("Returned for changes" / "Return for changes").
+    DRAFT = "draft", pgettext_lazy("supplier status", "작성 중")
+    SUBMITTED = "submitted", pgettext_lazy("supplier status", "심사 요청")
+    UNDER_REVIEW = "under_review", pgettext_lazy("supplier status", "심사 중")
+    REGISTERED = "registered", pgettext_lazy("supplier status", "등록")
+    RETURNED = "returned", pgettext_lazy("supplier status", "보완 요청")
+    REJECTED = "rejected", pgettext_lazy("supplier status", "반려")
+    SUSPENDED = "suspended", pgettext_lazy("supplier status", "활동 정지")
 
 
 class SupplierProfile(models.Model):

@@ -7,8 +7,7 @@ hint that the row exists. Reference data (regions, KSIC divisions, technical dom
 is addressed by its code.
 """
 
-from pathlib import Path
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -20,6 +19,7 @@ from organizations.access import principal_for
 from organizations.models import KsicDivision, Operator, Region, Role
 
 from . import rating
+from .forms_profile import CheckedFileField
 from .forms_search import rating_counts, scale_range, top_solutions
 from .models import (
     MAX_WON,
@@ -36,8 +36,6 @@ from .models import (
 )
 
 MAX_ID = 2**63 - 1
-DOCUMENT_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".hwp", ".hwpx"}
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 # --- fields ----------------------------------------------------------------------------------------
@@ -230,13 +228,13 @@ class CertificationSerializer(serializers.ModelSerializer):
         return cert.valid_until is not None and cert.valid_until < timezone.localdate()
 
     def validate_document(self, value):
+        """The same check as the upload page: type by content, 10 MB, a random stored name."""
         if value is None:
             return value
-        if Path(value.name).suffix.lower() not in DOCUMENT_TYPES:
-            raise serializers.ValidationError(_("선택한 파일은 PDF, HWP, HWPX, JPG, PNG 형식이어야 합니다."))
-        if value.size > DOCUMENT_MAX_BYTES:
-            raise serializers.ValidationError(_("선택한 파일은 20MB 이하여야 합니다."))
-        return value
+        try:
+            return CheckedFileField(required=False).clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class PublicCertificationSerializer(CertificationSerializer):

@@ -190,7 +190,8 @@ def company_changed(sender, *, actor, company, changed, **kwargs):
             None,
             locked,
             S.SUBMITTED,
-            reason=_("등록 정보 변경 심사: %(fields)s") % {"fields": ", ".join(material)},
+            reason=_("등록 정보 변경 심사: %(fields)s")
+            % {"fields": ", ".join(str(Company._meta.get_field(f).verbose_name) for f in material)},
         )
     if changed & SEARCHED_COMPANY_FIELDS:
         reindex(locked.pk)

@@ -572,6 +572,23 @@ def test_certification_document_upload_checks_the_type(client, people, registry)
             {"kind": "gs", "issuer": "TTA", "number": "GS-1", "document": SimpleUploadedFile("x.exe", b"MZ")},
         )
         assert_error(bad, 400, "invalid", "document")
+        # A PNG named .pdf is refused by its content, with what it really is.
+        renamed = client.post(
+            url("own-certification-list"),
+            {
+                "kind": "gs",
+                "issuer": "TTA",
+                "number": "GS-1",
+                "document": SimpleUploadedFile("gs.pdf", b"\x89PNG\r\n\x1a\n" + b"0" * 32),
+            },
+        )
+        body = assert_error(renamed, 400, "invalid", "document")
+        assert "PNG" in str(body["errors"]["document"])
+        big = SimpleUploadedFile("big.pdf", b"%PDF-1.4" + b"0" * (10 * 1024 * 1024))
+        too_big = client.post(
+            url("own-certification-list"), {"kind": "gs", "issuer": "TTA", "number": "GS-1", "document": big}
+        )
+        assert "10MB" in str(assert_error(too_big, 400, "invalid", "document")["errors"]["document"])
     good = client.post(
         url("own-certification-list"),
         {
@@ -656,7 +673,7 @@ def test_renaming_through_the_companies_api_goes_back_to_review(client, db):
     assert response.status_code == 200, response.content
     profile.refresh_from_db()
     assert (profile.status, profile.company.name) == ("submitted", "대성오토메이션")
-    assert "name" in profile.status_reason
+    assert profile.status_reason == "등록 정보 변경 심사: 기업명"
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT search_document::text FROM suppliers_supplierprofile WHERE id = %s", [profile.pk]

@@ -426,7 +426,7 @@ def test_registered_supplier_changing_its_name_goes_back_to_review(client, membe
     )
     profile = SupplierProfile.objects.get(pk=ready.pk)
     assert profile.status == S.SUBMITTED
-    assert profile.status_reason == "등록 정보 변경 심사: name"
+    assert profile.status_reason == "등록 정보 변경 심사: 기업명"
     assert any("다시 심사를 받습니다" in m for m in messages_of(response))
 
 

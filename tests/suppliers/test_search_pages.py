@@ -345,7 +345,7 @@ def test_profile_shows_offering_record_rating_basis_and_contacts(sme_client, reg
     assert "250,000,000원" in page
     assert "1억~3억 원 1" in page  # cases by scale band
     assert "4.00 / 5.00" in page
-    assert "운영기관 역량 평가 4.00 0.5 1" in page  # the basis: value, weight, count
+    assert "전담기관 역량 평가 4.00 0.5 1" in page  # the basis: value, weight, count
     assert "가중치 0.5" in page and "베이즈 평균" in page  # the formula in words
     assert "역량 평가 1회 중 가장 최근 평가: 2026. 10. 1." in page
     assert "박담당" in page and "055-123-4567" in page and "sales@example.kr" in page
