@@ -39,3 +39,9 @@ app.add_periodic_task(
     name="suppliers.flag_expiring_certifications",
     expires=3600,
 )
+app.add_periodic_task(
+    60.0,
+    app.signature("applications.sweep_pending_eligibility"),
+    name="applications.sweep_pending_eligibility",
+    expires=55,
+)

@@ -5,6 +5,7 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.dispatch import receiver
 from django.utils import timezone, translation
@@ -29,6 +30,7 @@ from .models import (
     SupplierStatus,
 )
 from .querysets import reviewer_operator_ids
+from .signals import supplier_registered
 
 logger = logging.getLogger(__name__)
 
@@ -345,6 +347,8 @@ def _set_status(actor, profile, to_status, *, reason=""):
             fields.append("reviewed_by")
     profile.save(update_fields=fields)
     audit.record_transition(actor, profile, "status", from_status, to_status, reason=reason)
+    if to_status == S.REGISTERED:
+        supplier_registered.send(sender=SupplierProfile, actor=actor, company_id=profile.company_id)
     _notify_members(
         profile,
         _("[SFMS] 공급기업 등록 상태: %(status)s"),
@@ -377,6 +381,77 @@ def supplier_set_status(actor, profile, to_status, *, reason=""):
         )
     _set_status(actor, locked, to_status, reason=reason)
     return locked
+
+
+@transaction.atomic
+def supplier_nominate(
+    actor, *, business_number, name, region, contact_name, contact_email, contact_phone="", nominated_for=""
+):
+    """An SME names a supplier that is not registered: the firm enters the registry (if new) and its
+    registration goes straight to the reviewers' queue. A registered supplier is returned as it is."""
+    from organizations.rules import business_number_problem, compact_business_number
+    from organizations.validators import BUSINESS_NUMBER_MESSAGES
+
+    p = principal_for(actor)
+    if not (p.is_platform_admin or p.company_ids_with(Role.SME_MEMBER)):
+        raise AccessDenied(_("도입기업 담당자만 미등록 공급기업을 지정할 수 있습니다."))
+    number = compact_business_number(business_number or "")
+    problem = business_number_problem(business_number or "")
+    if problem:
+        raise DomainError(BUSINESS_NUMBER_MESSAGES[problem], "invalid_business_number", "business_number")
+    name, contact_name = (name or "").strip(), (contact_name or "").strip()
+    for field, value, message in (
+        ("name", name, _("공급기업 이름을 입력해 주십시오.")),
+        ("region", region, _("공급기업 소재 지역을 선택해 주십시오.")),
+        ("contact_name", contact_name, _("공급기업 담당자 이름을 입력해 주십시오.")),
+        ("contact_email", (contact_email or "").strip(), _("공급기업 담당자 이메일을 입력해 주십시오.")),
+    ):
+        if not value:
+            raise DomainError(message, "required", field)
+    try:
+        EmailValidator()(contact_email)
+    except ValidationError as exc:
+        raise DomainError(
+            _("이메일 주소 형식이 올바르지 않습니다. 예: name@example.kr"), "invalid", "contact_email"
+        ) from exc
+    company = Company.objects.unrestricted().select_for_update().filter(business_number=number).first()
+    if company is not None and company.kind != Company.Kind.SUPPLIER:
+        raise DomainError(
+            _(
+                "사업자등록번호 %(number)s은(는) 공급기업이 아닌 %(kind)s(으)로 등록되어 있습니다. 번호를 확인해 주십시오."
+            )
+            % {"number": number, "kind": company.get_kind_display()},
+            "not_supplier",
+            "business_number",
+        )
+    if company is None:
+        company = Company.objects.create(
+            kind=Company.Kind.SUPPLIER, business_number=number, name=name, representative="", region=region
+        )
+        audit.record_create(actor, company, reason="nominated in an application")
+    profile, created = SupplierProfile.objects.unrestricted().get_or_create(
+        company=company,
+        defaults={
+            "contact_name": contact_name,
+            "contact_email": contact_email,
+            "contact_phone": contact_phone or "",
+        },
+    )
+    if created:
+        audit.record_create(actor, profile, reason="nominated in an application")
+        reindex(profile.pk)
+    if profile.status in (S.DRAFT, S.RETURNED):
+        locked = _lock(profile)
+        from_status = locked.status
+        locked.status = S.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.status_reason = str(_("도입기업 신청서에서 지정: %(what)s") % {"what": nominated_for})
+        locked.save(update_fields=["status", "submitted_at", "status_reason", "updated_at"])
+        audit.record_transition(
+            actor, locked, "status", from_status, S.SUBMITTED, reason=locked.status_reason
+        )
+        return locked
+    return profile
 
 
 # --- assessments, reviews, rating ------------------------------------------------------------------
