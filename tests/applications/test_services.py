@@ -248,7 +248,7 @@ def test_one_second_late_is_refused_with_the_times_and_nothing_is_stored(ready, 
     assert ready.status == ApplicationStatus.DRAFT
     with pytest.raises(Conflict):
         services.application_submit(sme_user, ready, now=closes)  # the deadline itself is late
-    submission, created = services.application_submit(
+    _submission, created = services.application_submit(
         sme_user, ready, now=closes - datetime.timedelta(seconds=1)
     )
     assert created
