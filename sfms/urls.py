@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("organizations.api_urls")),
     path("", include("programs.api_urls")),
     path("", include("suppliers.api_urls")),
+    path("", include("applications.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("org/", include("organizations.urls")),
     path("programs/", include("programs.urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("applications/", include("applications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

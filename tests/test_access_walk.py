@@ -14,7 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from organizations import audit, services
-from organizations.models import AuditEvent, Company, KsicDivision, Membership, Operator, Region, Role, User
+from organizations.models import (
+    AuditEvent,
+    Company,
+    KsicDivision,
+    LevelAssessment,
+    Membership,
+    Operator,
+    Region,
+    Role,
+    User,
+)
 from tests import factories
 
 ROLES = [None, *Role.values]  # None = anonymous
@@ -36,7 +46,9 @@ def hidden_from(role, obj):
         return False
     if type(obj) in PUBLIC_MODELS:
         return False
-    if isinstance(obj, Company):  # the national registry: operators read it, other firms do not
+    if isinstance(obj, Company | LevelAssessment):
+        # The national registry and its official level assessments: operators read them, other
+        # firms do not.
         return role not in OPERATOR_SIDE
     if isinstance(obj, AuditEvent) and obj.operator_id is None and obj.company_id is not None:
         return role not in OPERATOR_SIDE
@@ -49,12 +61,22 @@ def hidden_from(role, obj):
     return True
 
 
-def may_change(role, obj):
+# URLs whose object is tenant B's but whose write the national agency may make: recording an
+# official level assessment of any company in the registry.
+NATIONAL_AGENCY_WRITES = {"organizations:level-assessment-add"}
+
+
+def may_change(role, obj, name=None):
     """Roles the table allows to change tenant B's object: the national agency reviews every
     supplier (tenant A's operator in the walk is a national agency), so its admins and staff may
-    move a supplier's status and record assessments and reviews."""
-    if type(obj).__name__ in {"SupplierProfile", "CapabilityAssessment", "SupplierReview"}:
-        return role in {Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF}
+    move a supplier's status and record assessments and reviews; it also records and withdraws
+    official level assessments of any company (tenant A's regional centre covers no region of B's,
+    so its centre staff may not)."""
+    national_agency = {Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF}
+    if type(obj).__name__ in {"SupplierProfile", "CapabilityAssessment", "SupplierReview", "LevelAssessment"}:
+        return role in national_agency
+    if name in NATIONAL_AGENCY_WRITES:
+        return role in national_agency
     return False
 
 
@@ -122,6 +144,96 @@ def _register_optional_models(foreign, member_b):
     )
     _register_programs(foreign, member_b)
     _register_suppliers(foreign)
+    _register_level_assessments(foreign, member_b)
+
+
+def _register_level_assessments(foreign, member_b):
+    """Tenant B's company has an official level assessment, recorded by tenant B's operator."""
+    import datetime
+
+    foreign[LevelAssessment] = LevelAssessment.objects.create(
+        company=foreign[Company],
+        assessing_body="외부평가기관LEAK",
+        assessed_on=datetime.date(2026, 2, 10),
+        level="intermediate_1",
+        data_collection_score=71,
+        analysis_score=62,
+        control_score=40,
+        report="organizations/level-reports/leak.pdf",
+        report_name="외부결과서LEAK.pdf",
+        recorded_by_operator=foreign[Operator],
+    )
+    _register_applications(foreign, member_b)
+
+
+def _register_applications(foreign, member_b):
+    """Tenant B's submitted application (on B's open call) and everything hanging off it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from applications import models as am
+    from suppliers.models import SupplierProfile
+
+    # An open call is a public announcement (its operator's name is public), so it belongs to a third
+    # operator whose name is not a leak marker; the application on it is still tenant B's firm's own.
+    call = factories.make_call(
+        factories.make_operator("공개접수기관"), status="open", opens_in_days=-1, closes_in_days=5
+    )
+    track = factories.make_track(call, "basic")
+    application = factories.make_application(
+        track, foreign[Company], member_b, supplier=foreign[SupplierProfile], title="외부과제LEAK"
+    )
+    document = application.documents.first() or factories.make_document(
+        application, "business_plan", member_b
+    )
+    submission = am.Submission.objects.create(
+        application=application,
+        version=1,
+        receipt_number="B-LEAK-000001-01",
+        idempotency_key="leak",
+        snapshot={"plan": {"title": "외부과제LEAK"}},
+        submitted_by=member_b,
+        submitted_at=timezone.now(),
+    )
+    am.Application.objects.filter(pk=application.pk).update(status="submitted", current_version=1)
+    run = am.EligibilityRun.objects.create(submission=submission, status="done", outcome="pass")
+    clarification = am.Clarification.objects.create(
+        application=application,
+        operator=foreign[Operator],
+        asked_by=member_b,
+        subject="외부보완LEAK",
+        reply_by=timezone.now() + datetime.timedelta(days=3),
+    )
+    foreign.update(
+        {
+            am.Application: application,
+            am.Kpi: application.kpis.first(),
+            am.ConsortiumMember: application.members.first(),
+            am.ApplicationDocument: document,
+            am.Submission: submission,
+            am.EligibilityRun: run,
+            am.EligibilityResult: am.EligibilityResult.objects.create(
+                run=run,
+                order=0,
+                kind="production_facility",
+                outcome="pass",
+                reason_ko="외부사유LEAK",
+                reason_en="x",
+            ),
+            am.Clarification: clarification,
+            am.ClarificationMessage: am.ClarificationMessage.objects.create(
+                clarification=clarification, author=member_b, body="외부메시지LEAK"
+            ),
+            am.SupportNote: am.SupportNote.objects.create(
+                application=application,
+                operator=foreign[Operator],
+                author=member_b,
+                given_on=datetime.date(2026, 11, 1),
+                body="외부상담LEAK",
+            ),
+        }
+    )
 
 
 def _register_suppliers(foreign):
@@ -279,6 +391,8 @@ def _markers(world, role):
         (f[Company], f[Company].business_number),
         (f[User], f[User].full_name),
         *_programs_markers(f),
+        (f[LevelAssessment], "외부평가기관LEAK"),
+        (f[LevelAssessment], "외부결과서LEAK"),
     ]:
         if isinstance(obj, User):  # an editor's name shows in the registry's audit trail
             obj = world["extra"]["registry_event"]
@@ -308,6 +422,18 @@ def _suppliers_markers(foreign):
         (foreign[sm.Solution], "외부솔루션LEAK"),
         (foreign[sm.ImplementationCase], "외부사례LEAK"),
         (foreign[sm.SupplierDocument], "외부서류LEAK"),
+        *_applications_markers(foreign),
+    ]
+
+
+def _applications_markers(foreign):
+    from applications import models as am
+
+    return [
+        (foreign[am.Application], "외부과제LEAK"),
+        (foreign[am.Clarification], "외부보완LEAK"),
+        (foreign[am.ClarificationMessage], "외부메시지LEAK"),
+        (foreign[am.SupportNote], "외부상담LEAK"),
     ]
 
 
@@ -386,7 +512,7 @@ def test_every_url_as_every_role_against_foreign_objects(world, client):
             for method in UNSAFE:
                 if obj is None and method != "post":
                     continue
-                if role == Role.PLATFORM_ADMIN or (obj is not None and may_change(role, obj)):
+                if role == Role.PLATFORM_ADMIN or (obj is not None and may_change(role, obj, name)):
                     continue
                 before_state, before_totals = (_state(obj) if obj else None), _totals()
                 tried += 1

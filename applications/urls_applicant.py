@@ -1,0 +1,3 @@
+"""Applicant and consortium-member pages."""
+
+urlpatterns = []

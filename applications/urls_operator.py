@@ -1,0 +1,3 @@
+"""Operator and regional-centre pages."""
+
+urlpatterns = []
