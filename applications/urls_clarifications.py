@@ -1,0 +1,3 @@
+"""Clarification threads: operators and centres ask, applicants answer."""
+
+urlpatterns = []
