@@ -94,20 +94,11 @@ class WorkerProcess:
             self.proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def celery_worker(django_db_setup, tmp_path_factory):
-    """A real `celery -A sfms worker` on the test database and a Redis database of its own."""
-    broker = redis.Redis.from_url(TEST_BROKER_URL)
-    try:
-        broker.ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis is not running at {TEST_BROKER_URL} (run scripts/services.sh up)")
-    broker.flushdb()  # leftovers of an earlier interrupted run
-
-    tmp = tmp_path_factory.mktemp("celery-worker")
+def spawn_worker(tmp):
+    """Start `celery -A sfms worker` on the test database and the test broker; return it once ready."""
     mail_dir = tmp / "mail"
-    mail_dir.mkdir()
-    log_path = tmp / "worker.log"
+    mail_dir.mkdir(exist_ok=True)
+    log_path = tmp / f"worker-{uuid.uuid4().hex[:6]}.log"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sfms.settings.test",  # its MAILERS honour DJANGO_EMAIL_BACKEND
@@ -136,14 +127,29 @@ def celery_worker(django_db_setup, tmp_path_factory):
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     worker = WorkerProcess(proc, log_path, mail_dir)
+    deadline = time.monotonic() + WORKER_READY_TIMEOUT
+    while " ready." not in worker.log():
+        if proc.poll() is not None:
+            pytest.fail(f"Celery worker exited with {proc.returncode}:\n{worker.log()}")
+        if time.monotonic() > deadline:
+            worker.stop()
+            pytest.fail(f"Celery worker not ready after {WORKER_READY_TIMEOUT}s:\n{worker.log()}")
+        time.sleep(0.1)
+    return worker
+
+
+@pytest.fixture(scope="module")
+def celery_worker(django_db_setup, tmp_path_factory):
+    """A real `celery -A sfms worker` on the test database and a Redis database of its own."""
+    broker = redis.Redis.from_url(TEST_BROKER_URL)
     try:
-        deadline = time.monotonic() + WORKER_READY_TIMEOUT
-        while " ready." not in worker.log():
-            if proc.poll() is not None:
-                pytest.fail(f"Celery worker exited with {proc.returncode}:\n{worker.log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"Celery worker not ready after {WORKER_READY_TIMEOUT}s:\n{worker.log()}")
-            time.sleep(0.1)
+        broker.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.fail(f"Redis is not running at {TEST_BROKER_URL} (run scripts/services.sh up)")
+    broker.flushdb()  # leftovers of an earlier interrupted run
+
+    worker = spawn_worker(tmp_path_factory.mktemp("celery-worker"))
+    try:
         with celery_app_broker(TEST_BROKER_URL):
             yield worker
     finally:
