@@ -3,6 +3,8 @@
 Forms never save: views pass `cleaned_data` to organizations.services.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -384,3 +386,97 @@ class EmailAuthenticationForm(AuthenticationForm):
         username.widget.attrs.pop("autofocus", None)
         password.label = _("비밀번호")
         password.error_messages = {**password.error_messages, "required": _("비밀번호를 입력해 주십시오.")}
+
+
+# --- dates as three parts, 연/월/일 (GOV.UK date input) ------------------------------------------
+
+
+class DatePartsWidget(forms.MultiWidget):
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [str(value.year), str(value.month), str(value.day)]
+        return ["", "", ""]
+
+
+PART_LABELS = (_("연"), _("월"), _("일"))
+PART_NAMES = (_("연도를"), _("월을"), _("일을"))  # with their particles
+
+
+class DatePartsField(forms.MultiValueField):
+    """A memorable date typed as three numbers: year, month, day (in that order, the Korean way).
+
+    After an error, `error_part` says which part (0, 1, 2) the error summary should link to."""
+
+    widget = DatePartsWidget
+    default_error_messages = {
+        "required": _("날짜를 입력해 주십시오."),
+        "missing_part": _("%(label)s의 %(part)s 입력해 주십시오."),
+        "not_number": _("%(label)s은(는) 숫자로 입력해 주십시오. 예: 2027 3 15"),
+        "year": _("%(label)s의 연도는 4자리 숫자로 입력해 주십시오. 예: 2027"),
+        "real_date": _("%(label)s은(는) 실제 있는 날짜여야 합니다."),
+    }
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        kwargs.setdefault("help_text", _("예: 2027 3 15"))
+        super().__init__(fields, require_all_fields=False, **kwargs)
+        self.error_part = None
+
+    def _fail(self, code, index, **params):
+        self.error_part = index
+        raise ValidationError(self.error_messages[code], code=code, params={"label": self.label, **params})
+
+    def clean(self, value):
+        self.error_part = None
+        if isinstance(value, datetime.date):
+            return value
+        parts = [str(v or "").strip().rstrip(".") for v in (value or [])][:3]
+        parts += [""] * (3 - len(parts))
+        if not any(parts):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return None
+        for i, part in enumerate(parts):
+            if not part:
+                self._fail("missing_part", i, part=PART_NAMES[i])
+        for i, part in enumerate(parts):
+            if not part.isdigit():
+                self._fail("not_number", i)
+        year, month, day = (int(p) for p in parts)
+        if len(parts[0]) != 4:
+            self._fail("year", 0)
+        if not 1 <= month <= 12:
+            self._fail("real_date", 1)
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            self._fail("real_date", 2)
+
+    def compress(self, data_list):  # clean() is overridden; kept for MultiValueField's contract
+        return None
+
+
+def date_parts(bound):
+    """The three inputs of a DatePartsField for the template: id, name, value, label, css width."""
+    value = bound.value()
+    if not isinstance(value, list | tuple):
+        value = bound.field.widget.decompress(value)
+    widths = ("w-year", "w-2", "w-2")
+    return [
+        {
+            "id": f"{bound.auto_id}_{i}",
+            "name": f"{bound.html_name}_{i}",
+            "value": value[i] if i < len(value) and value[i] is not None else "",
+            "label": PART_LABELS[i],
+            "width": widths[i],
+            "invalid": bool(bound.errors) and bound.field.error_part in (i, None),
+        }
+        for i in range(3)
+    ]

@@ -7,13 +7,9 @@ errors.
 """
 
 import datetime
-import io
-import uuid
-import zipfile
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.forms import (
     CompanyEditForm,
     CountField,
+    DatePartsField,
     LocalizedModelChoiceField,
     WonField,
     WonInput,
@@ -28,6 +25,14 @@ from organizations.forms import (
 )
 from organizations.models import KsicDivision, Region
 from organizations.templatetags.sfms_format import lname
+
+# Uploads and dates live in organizations so every app checks files and reads dates one way; the
+# names stay importable from here for the supplier pages and their tests.
+from organizations.uploads import CONTENT_TYPE as CONTENT_TYPE
+from organizations.uploads import CheckedFileField
+from organizations.uploads import extension_of as extension_of
+from organizations.uploads import human_size as human_size
+from organizations.uploads import sniff as sniff
 
 from .models import (
     TRACK_LEVELS,
@@ -37,269 +42,6 @@ from .models import (
     SupplierStatus,
     TechDomain,
 )
-
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-# --- uploaded files: the type is what the bytes say, not what the name says ---------------------
-
-# Extension -> the content kind it must carry.
-EXTENSION_KIND = {
-    "pdf": "pdf",
-    "png": "png",
-    "jpg": "jpeg",
-    "jpeg": "jpeg",
-    "hwp": "ole",
-    "doc": "ole",
-    "xls": "ole",
-    "ppt": "ole",
-    "hwpx": "hwpx",
-    "docx": "docx",
-    "xlsx": "xlsx",
-    "pptx": "pptx",
-}
-KIND_LABEL = {
-    "pdf": "PDF",
-    "png": _("PNG 이미지"),
-    "jpeg": _("JPG 이미지"),
-    "ole": _("한글(HWP) 또는 MS 오피스 97–2003 문서"),
-    "hwpx": _("한글(HWPX) 문서"),
-    "docx": _("워드(DOCX) 문서"),
-    "xlsx": _("엑셀(XLSX) 문서"),
-    "pptx": _("파워포인트(PPTX) 문서"),
-    "zip": _("ZIP 압축 파일"),
-}
-CONTENT_TYPE = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "hwp": "application/x-hwp",
-    "hwpx": "application/hwp+zip",
-    "doc": "application/msword",
-    "xls": "application/vnd.ms-excel",
-    "ppt": "application/vnd.ms-powerpoint",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # compound file: HWP 5.x, .doc, .xls, .ppt
-ZIP_MAGIC = b"PK\x03\x04"  # HWPX and Office Open XML are zip packages
-ACCEPTED_TEXT = _("PDF, 한글(HWP·HWPX), 워드·엑셀·파워포인트, JPG·PNG")
-
-
-def _zip_kind(fileobj):
-    """Which package a zip is, by its members: HWPX has `mimetype` = application/hwp+zip, OOXML has
-    `[Content_Types].xml` and a word/, xl/ or ppt/ folder."""
-    try:
-        with zipfile.ZipFile(fileobj) as package:
-            names = set(package.namelist())
-            if "mimetype" in names and package.read("mimetype").strip() == b"application/hwp+zip":
-                return "hwpx"
-            if "[Content_Types].xml" in names:
-                for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
-                    if any(name.startswith(prefix) for name in names):
-                        return kind
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-        return None
-    return "zip"
-
-
-def sniff(fileobj):
-    """The content kind of an uploaded file from its first bytes (magic numbers), or None.
-
-    pdf, png, jpeg, ole (HWP 5.x and Office 97–2003 share the compound-file header), hwpx, docx,
-    xlsx, pptx, or zip for any other zip package."""
-    fileobj.seek(0)
-    head = fileobj.read(16)
-    fileobj.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(OLE_MAGIC):
-        return "ole"
-    if head.startswith(ZIP_MAGIC):
-        data = fileobj.read()
-        fileobj.seek(0)
-        return _zip_kind(io.BytesIO(data))
-    return None
-
-
-def extension_of(name):
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def human_size(size):
-    """ "17KB", "2.4MB" (KRDS file-list style)."""
-    if size is None:
-        return ""
-    if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))}KB"
-    return f"{size / (1024 * 1024):.1f}MB"
-
-
-class CheckedFileField(forms.FileField):
-    """A document upload: PDF, HWP/HWPX, Office, JPG/PNG up to 10 MB, its type checked by content.
-
-    Cleans to the uploaded file renamed to a random name with its real extension; the name the
-    person gave is kept in `original_name` on the file object."""
-
-    default_error_messages = {
-        "required": _("올릴 파일을 선택해 주십시오."),
-        "empty": _("선택한 파일이 비어 있습니다. 내용이 있는 파일을 선택해 주십시오."),
-        "invalid": _("파일을 올리지 못했습니다. 파일을 다시 선택해 주십시오."),
-        "missing": _("파일을 올리지 못했습니다. 파일을 다시 선택해 주십시오."),
-        "too_large": _("선택한 파일은 10MB 이하여야 합니다. (선택한 파일: %(size)s)"),
-        "extension": _("선택한 파일은 %(accepted)s 형식이어야 합니다."),
-        "unknown": _("선택한 파일의 내용이 %(accepted)s 형식이 아닙니다. 파일을 확인해 주십시오."),
-        "mismatch": _(
-            "선택한 파일의 내용이 확장자(.%(ext)s)와 맞지 않습니다. 파일 내용은 %(actual)s입니다. "
-            "올바른 파일을 선택해 주십시오."
-        ),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 200)
-        kwargs.setdefault(
-            "widget",
-            forms.FileInput(attrs={"accept": ",".join(f".{ext}" for ext in EXTENSION_KIND)}),
-        )
-        kwargs.setdefault(
-            "help_text",
-            _("%(accepted)s 파일, 10MB 이하") % {"accepted": ACCEPTED_TEXT},
-        )
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        return {}
-
-    def clean(self, data, initial=None):
-        uploaded = super().clean(data, initial)
-        if not uploaded or uploaded is initial:
-            return uploaded
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                self.error_messages["too_large"], code="too_large", params={"size": human_size(uploaded.size)}
-            )
-        original = uploaded.name.replace("\\", "/").rsplit("/", 1)[-1]
-        ext = extension_of(original)
-        expected = EXTENSION_KIND.get(ext)
-        if expected is None:
-            raise ValidationError(
-                self.error_messages["extension"], code="extension", params={"accepted": ACCEPTED_TEXT}
-            )
-        actual = sniff(uploaded)
-        if actual is None:
-            raise ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"accepted": ACCEPTED_TEXT}
-            )
-        if actual != expected:
-            raise ValidationError(
-                self.error_messages["mismatch"],
-                code="mismatch",
-                params={"ext": ext, "actual": KIND_LABEL[actual]},
-            )
-        uploaded.original_name = original[-200:]
-        uploaded.name = f"{uuid.uuid4().hex}.{ext}"
-        return uploaded
-
-
-# --- dates as three parts, 연/월/일 (GOV.UK date input) ------------------------------------------
-
-
-class DatePartsWidget(forms.MultiWidget):
-    def __init__(self, attrs=None):
-        super().__init__([forms.TextInput, forms.TextInput, forms.TextInput], attrs)
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [str(value.year), str(value.month), str(value.day)]
-        return ["", "", ""]
-
-
-PART_LABELS = (_("연"), _("월"), _("일"))
-PART_NAMES = (_("연도를"), _("월을"), _("일을"))  # with their particles
-
-
-class DatePartsField(forms.MultiValueField):
-    """A memorable date typed as three numbers: year, month, day (in that order, the Korean way).
-
-    After an error, `error_part` says which part (0, 1, 2) the error summary should link to."""
-
-    widget = DatePartsWidget
-    default_error_messages = {
-        "required": _("날짜를 입력해 주십시오."),
-        "missing_part": _("%(label)s의 %(part)s 입력해 주십시오."),
-        "not_number": _("%(label)s은(는) 숫자로 입력해 주십시오. 예: 2027 3 15"),
-        "year": _("%(label)s의 연도는 4자리 숫자로 입력해 주십시오. 예: 2027"),
-        "real_date": _("%(label)s은(는) 실제 있는 날짜여야 합니다."),
-    }
-
-    def __init__(self, **kwargs):
-        fields = (
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-            forms.CharField(required=False),
-        )
-        kwargs.setdefault("help_text", _("예: 2027 3 15"))
-        super().__init__(fields, require_all_fields=False, **kwargs)
-        self.error_part = None
-
-    def _fail(self, code, index, **params):
-        self.error_part = index
-        raise ValidationError(self.error_messages[code], code=code, params={"label": self.label, **params})
-
-    def clean(self, value):
-        self.error_part = None
-        if isinstance(value, datetime.date):
-            return value
-        parts = [str(v or "").strip().rstrip(".") for v in (value or [])][:3]
-        parts += [""] * (3 - len(parts))
-        if not any(parts):
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return None
-        for i, part in enumerate(parts):
-            if not part:
-                self._fail("missing_part", i, part=PART_NAMES[i])
-        for i, part in enumerate(parts):
-            if not part.isdigit():
-                self._fail("not_number", i)
-        year, month, day = (int(p) for p in parts)
-        if len(parts[0]) != 4:
-            self._fail("year", 0)
-        if not 1 <= month <= 12:
-            self._fail("real_date", 1)
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            self._fail("real_date", 2)
-
-    def compress(self, data_list):  # clean() is overridden; kept for MultiValueField's contract
-        return None
-
-
-def date_parts(bound):
-    """The three inputs of a DatePartsField for the template: id, name, value, label, css width."""
-    value = bound.value()
-    if not isinstance(value, list | tuple):
-        value = bound.field.widget.decompress(value)
-    widths = ("w-year", "w-2", "w-2")
-    return [
-        {
-            "id": f"{bound.auto_id}_{i}",
-            "name": f"{bound.html_name}_{i}",
-            "value": value[i] if i < len(value) and value[i] is not None else "",
-            "label": PART_LABELS[i],
-            "width": widths[i],
-            "invalid": bool(bound.errors) and bound.field.error_part in (i, None),
-        }
-        for i in range(3)
-    ]
-
 
 # --- the supplier's own pages --------------------------------------------------------------------
 

@@ -17,9 +17,9 @@ from rest_framework import serializers
 
 from organizations.access import principal_for
 from organizations.models import KsicDivision, Operator, Region, Role
+from organizations.uploads import CheckedFileField
 
 from . import rating
-from .forms_profile import CheckedFileField
 from .forms_search import rating_counts, scale_range, top_solutions
 from .models import (
     MAX_WON,

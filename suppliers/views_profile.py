@@ -26,29 +26,26 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
+from organizations.forms import DatePartsField, date_parts
 from organizations.models import AuditEvent, Company, Operator, Role
 from organizations.pages import filter_form, paginate
 from organizations.templatetags.sfms_format import lname
+from organizations.uploads import CONTENT_TYPE, extension_of, human_size
 from organizations.views import _with_changes
 
 from . import rating, services
 from .forms_profile import (
-    CONTENT_TYPE,
     REVIEW_STATUS_ORDER,
     AboutForm,
     AssessmentForm,
     CaseForm,
     CertificationForm,
     ConfirmForm,
-    DatePartsField,
     DocumentForm,
     ReviewQueueFilter,
     SolutionForm,
     SupplierCompanyForm,
     TransitionForm,
-    date_parts,
-    extension_of,
-    human_size,
 )
 from .models import (
     TRACK_LEVELS,

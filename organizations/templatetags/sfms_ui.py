@@ -72,5 +72,15 @@ def error_summary_items(form):
             anchor = bound.auto_id
             if bound.widget_type in ("radioselect", "checkboxselectmultiple"):
                 anchor = f"{bound.auto_id}_0"
+            elif hasattr(bound.field, "error_part"):  # a date in three parts: the wrong part
+                anchor = f"{bound.auto_id}_{bound.field.error_part or 0}"
             items.append((anchor, message))
     return items
+
+
+@register.simple_tag
+def date_input_parts(bound_field):
+    """The three inputs (연/월/일) of a DatePartsField, for includes/date_input.html."""
+    from organizations.forms import date_parts
+
+    return date_parts(bound_field)

@@ -236,3 +236,8 @@ SFMS_HELP_CONTACT = {
     "phone": env("SFMS_HELP_PHONE", "1588-0000"),
     "email": env("SFMS_HELP_EMAIL", "help@sfms.example.kr"),
 }
+
+# Virus scanning of uploads: a dotted path to a callable scan(path_or_file) that raises
+# organizations.uploads.InfectedFile to refuse a file (any other error refuses it as "not checked").
+# Called by organizations.uploads.check_upload before a file is accepted; the default accepts all.
+SFMS_UPLOAD_SCANNER = env("SFMS_UPLOAD_SCANNER", "organizations.uploads.no_scan")
