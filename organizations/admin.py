@@ -6,7 +6,17 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .models import AuditEvent, Company, KsicDivision, Membership, Notification, Operator, Region, User
+from .models import (
+    AuditEvent,
+    Company,
+    KsicDivision,
+    LevelAssessment,
+    Membership,
+    Notification,
+    Operator,
+    Region,
+    User,
+)
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
@@ -130,4 +140,36 @@ class NotificationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LevelAssessment)
+class LevelAssessmentAdmin(admin.ModelAdmin):
+    """Read-only: an assessment is recorded and withdrawn through the company page or the API
+    (organizations.services), so the company's level always follows its latest assessment."""
+
+    list_display = [
+        "company",
+        "assessed_on",
+        "level",
+        "assessing_body",
+        "recorded_by_operator",
+        "withdrawn_at",
+        "created_at",
+    ]
+    list_filter = ["level", "assessed_on"]
+    search_fields = ["company__name", "company__business_number", "assessing_body"]
+    list_select_related = ["company", "recorded_by_operator"]
+    date_hierarchy = "assessed_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

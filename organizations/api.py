@@ -1,8 +1,10 @@
 """API viewsets for organisations. Thin: scope through visible_to, write through services."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,19 +13,22 @@ from rest_framework.views import APIView
 
 from . import services
 from .access import principal_for
-from .filters import AuditEventFilter, CompanyFilter, MembershipFilter, OperatorFilter
-from .models import AuditEvent, Company, KsicDivision, Membership, Operator, Region
+from .filters import AuditEventFilter, CompanyFilter, LevelAssessmentFilter, MembershipFilter, OperatorFilter
+from .models import AuditEvent, Company, KsicDivision, LevelAssessment, Membership, Operator, Region, Role
+from .pages import file_response
 from .serializers import (
     AuditEventSerializer,
     CompanySerializer,
     CompanySignUpSerializer,
     KsicDivisionSerializer,
+    LevelAssessmentSerializer,
     MembershipSerializer,
     MeSerializer,
     OperatorSerializer,
     ReasonSerializer,
     RegionSerializer,
     UserSerializer,
+    WithdrawalSerializer,
 )
 
 
@@ -109,6 +114,68 @@ class AuditEventViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("content_type")
+
+
+class LevelAssessorWrites(permissions.BasePermission):
+    """Recording or withdrawing is for national-agency admins and staff, centre staff and platform
+    admins: anyone else is refused (403) before the body is read. The service then checks the
+    company (a centre records only for the regions it covers)."""
+
+    message = _("수준확인 결과는 전담기관의 관리자·담당자와 지역센터 담당자만 기록할 수 있습니다.")
+    code = "forbidden"
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        p = principal_for(request.user)
+        return p.is_platform_admin or bool(
+            p.operator_ids_with(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF, Role.CENTRE_STAFF)
+        )
+
+
+@extend_schema_view(create=extend_schema(responses={201: LevelAssessmentSerializer}))
+class LevelAssessmentViewSet(ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Official smart-factory level assessments, latest first: a company's members see their own,
+    operator-side staff see all. Recording one (multipart/form-data with the report PDF) sets the
+    company's level to its latest assessment by date; `in_force` marks that one."""
+
+    model = LevelAssessment
+    serializer_class = LevelAssessmentSerializer
+    filterset_class = LevelAssessmentFilter
+    ordering_fields = ["assessed_on", "created_at"]
+    permission_classes = [permissions.IsAuthenticated, LevelAssessorWrites]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("company").with_in_force().latest_first()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        company, report = data.pop("company"), data.pop("report")
+        assessment = services.level_assessment_record(self.request.user, company, data, report)
+        serializer.instance = get_object_or_404(self.get_queryset(), pk=assessment.pk)
+
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=_("결과서 PDF"))
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def report(self, request, pk=None):
+        """The assessment's report PDF (for whoever may see the assessment)."""
+        assessment = self.get_object()
+        return file_response(assessment.report, assessment.report_name or "report.pdf")
+
+    @extend_schema(request=WithdrawalSerializer, responses=LevelAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Withdraw a wrongly recorded assessment with a reason; the company's level is worked out
+        again from the rest. 409 when it is already withdrawn."""
+        assessment = self.get_object()
+        body = WithdrawalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.level_assessment_withdraw(request.user, assessment, reason=body.validated_data["reason"])
+        return Response(self.get_serializer(get_object_or_404(self.get_queryset(), pk=assessment.pk)).data)
 
 
 class MeView(APIView):

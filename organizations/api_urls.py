@@ -10,6 +10,7 @@ router.register("operators", api.OperatorViewSet, basename="operator")
 router.register("companies", api.CompanyViewSet, basename="company")
 router.register("memberships", api.MembershipViewSet, basename="membership")
 router.register("audit-events", api.AuditEventViewSet, basename="audit-event")
+router.register("level-assessments", api.LevelAssessmentViewSet, basename="level-assessment")
 
 urlpatterns = [
     path("me/", api.MeView.as_view(), name="api-me"),

@@ -4,7 +4,17 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEvent, Company, KsicDivision, Membership, Operator, Region, SmartFactoryLevel
+from .models import (
+    ASSESSED_LEVELS,
+    AuditEvent,
+    Company,
+    KsicDivision,
+    LevelAssessment,
+    Membership,
+    Operator,
+    Region,
+    SmartFactoryLevel,
+)
 from .rules import compact_business_number
 
 
@@ -63,3 +73,17 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "object_type", "object_id", "since", "until"]
+
+
+class LevelAssessmentFilter(django_filters.FilterSet):
+    # A plain id, like MembershipFilter: an "invalid choice" answer would tell whether a company
+    # the user cannot see exists.
+    company = django_filters.NumberFilter(label=_("기업 ID"), field_name="company_id")
+    level = django_filters.ChoiceFilter(label=_("확인 수준"), choices=ASSESSED_LEVELS)
+    in_force = django_filters.BooleanFilter(
+        label=_("철회되지 않은 결과만"), field_name="withdrawn_at", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = LevelAssessment
+        fields = ["company", "level", "in_force"]

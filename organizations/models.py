@@ -3,14 +3,20 @@
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .models_roles import COMPANY_ROLES, OPERATOR_ROLES, Role
-from .querysets import AuditEventQuerySet, CompanyQuerySet, MembershipQuerySet, OperatorQuerySet
+from .querysets import (
+    AuditEventQuerySet,
+    CompanyQuerySet,
+    LevelAssessmentQuerySet,
+    MembershipQuerySet,
+    OperatorQuerySet,
+)
 from .rules import format_business_number
 from .validators import validate_business_number
 
@@ -377,3 +383,110 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.email} · {self.subject}"
+
+
+ASSESSED_LEVELS = [
+    (value, label) for value, label in SmartFactoryLevel.choices if value != SmartFactoryLevel.NONE
+]
+ASSESSED_LEVEL_VALUES = [value for value, _label in ASSESSED_LEVELS]
+
+
+def _score_field(label):
+    """An area score: a whole number 0–100, as the assessment report prints it."""
+    return models.PositiveSmallIntegerField(label, validators=[MaxValueValidator(100)])
+
+
+class LevelAssessment(models.Model):
+    """An official smart-factory level assessment (수준확인) of a company, with its report.
+
+    Entered by the national agency's staff or by a regional centre covering the company's region
+    (organizations.services.level_assessment_record). The company's `smart_factory_level` follows the
+    latest assessment in force, by `assessed_on` and then by id. A wrong record is withdrawn, never
+    deleted or edited: it stays on file, marked, and the level is worked out again without it.
+
+    Area scores are whole numbers from 0 to 100 (PositiveSmallIntegerField), as the assessment
+    reports print them; a decimal would claim a precision the reports do not have.
+    """
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("기업"), on_delete=models.CASCADE, related_name="level_assessments"
+    )
+    assessing_body = models.CharField(
+        _("평가 기관"), max_length=100, help_text=_("수준확인을 한 기관, 예: 스마트제조혁신추진단")
+    )
+    assessed_on = models.DateField(_("평가일"))
+    level = models.CharField(_("확인 수준"), max_length=20, choices=ASSESSED_LEVELS)
+    data_collection_score = _score_field(_("데이터 수집 점수"))
+    analysis_score = _score_field(_("분석 점수"))
+    control_score = _score_field(_("자율 제어 점수"))
+    report = models.FileField(
+        _("수준확인 결과서"), upload_to="organizations/level-reports/%Y/", max_length=200
+    )
+    report_name = models.CharField(_("결과서 원래 파일명"), max_length=200)
+    note = models.TextField(_("메모"), blank=True)
+    level_before = models.CharField(
+        _("기록 전 수준"),
+        max_length=20,
+        choices=SmartFactoryLevel.choices,
+        default=SmartFactoryLevel.NONE,
+        help_text=_(
+            "이 평가를 기록하기 직전의 기업 수준. 평가가 모두 철회되면 첫 평가 전의 수준으로 돌아갑니다."
+        ),
+    )
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("기록자"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by_operator = models.ForeignKey(
+        Operator,
+        verbose_name=_("기록 기관"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("플랫폼 관리자가 기록하면 비어 있습니다."),
+    )
+    created_at = models.DateTimeField(_("기록일시"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("철회일시"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User,
+        verbose_name=_("철회한 사람"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawal_reason = models.TextField(_("철회 사유"), blank=True)
+
+    objects = LevelAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("스마트공장 수준확인")
+        verbose_name_plural = _("스마트공장 수준확인")
+        indexes = [
+            models.Index(fields=["company", "-assessed_on", "-id"], name="level_assessment_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=ASSESSED_LEVEL_VALUES), name="level_assessment_level_assessed"
+            ),
+            models.CheckConstraint(
+                condition=Q(data_collection_score__lte=100, analysis_score__lte=100, control_score__lte=100),
+                name="level_assessment_scores_upto_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="level_assessment_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.company} {self.get_level_display()} ({self.assessed_on:%Y-%m-%d})"
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    @property
+    def audit_company(self):
+        return self.company

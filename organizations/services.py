@@ -1,19 +1,30 @@
 """Business operations on organisations. Each is one transaction: check permission, change, audit."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit
+from . import audit, edits, uploads
 from .access import forget_principal, principal_for
-from .errors import AccessDenied, DomainError
-from .models import COMPANY_KIND_FOR_ROLE, Company, Membership, Operator, Role, User
+from .errors import AccessDenied, Conflict, DomainError
+from .models import (
+    COMPANY_KIND_FOR_ROLE,
+    Company,
+    LevelAssessment,
+    Membership,
+    Operator,
+    Role,
+    User,
+)
 from .rules import compact_business_number
 from .signals import company_updated
 
 ROLE_FOR_COMPANY_KIND = {kind: role for role, kind in COMPANY_KIND_FOR_ROLE.items()}
 
-# Fields a company's own members may change. Level is changed by official assessments (later issue).
+# Fields a company's own members may change. The level follows official assessments
+# (level_assessment_record / level_assessment_withdraw), never an edit.
 COMPANY_EDITABLE_FIELDS = (
     "name",
     "name_en",
@@ -189,4 +200,162 @@ def operator_update(actor, operator, changes: dict, *, reason=""):
     locked.full_clean()
     locked.save()
     audit.record_update(actor, locked, before, reason=reason)
+    return locked
+
+
+# --- official level assessments ------------------------------------------------------------------
+
+LEVEL_ASSESSMENT_FIELDS = (
+    "assessing_body",
+    "assessed_on",
+    "level",
+    "data_collection_score",
+    "analysis_score",
+    "control_score",
+    "note",
+)
+
+
+def may_record_level(actor, company):
+    """Platform admins, national-agency admins and staff, and centre staff of a regional centre that
+    covers the company's region (organizations.querysets.LEVEL_ASSESSORS)."""
+    if principal_for(actor).is_platform_admin:
+        return True
+    return Operator.objects.assessing_levels_for(actor, company).exists()
+
+
+def level_withdraw_scope(actor, company):
+    """(all, operator ids): whether the actor may withdraw any assessment of `company`, and else
+    whose: a regional centre withdraws only what it recorded itself; the national agency and
+    platform admins correct any."""
+    if principal_for(actor).is_platform_admin:
+        return True, frozenset()
+    rows = list(Operator.objects.assessing_levels_for(actor, company).values_list("pk", "kind"))
+    return (
+        any(kind == Operator.Kind.NATIONAL_AGENCY for _pk, kind in rows),
+        frozenset(pk for pk, _kind in rows),
+    )
+
+
+def may_withdraw_level(actor, assessment, *, scope=None):
+    """`scope` (from level_withdraw_scope) saves the query when a page asks for many rows."""
+    every, operator_ids = scope or level_withdraw_scope(actor, assessment.company)
+    return every or assessment.recorded_by_operator_id in operator_ids
+
+
+def _level_in_force(company):
+    """The level of the latest assessment in force (by date, then id); with none left, the level the
+    company had before its first assessment was recorded."""
+    rows = LevelAssessment.objects.unrestricted().filter(company=company)
+    latest = rows.in_force().latest_first().values_list("level", flat=True).first()
+    if latest is not None:
+        return latest
+    first = rows.order_by("id").values_list("level_before", flat=True).first()
+    return first if first is not None else company.smart_factory_level
+
+
+def _apply_level(actor, company, *, reason):
+    """Set the locked company's level from its assessments; audit and signal only when it changed."""
+    level = _level_in_force(company)
+    if level == company.smart_factory_level:
+        return company
+    before = audit.snapshot(company)
+    company.smart_factory_level = level
+    company.save(update_fields=["smart_factory_level", "updated_at"])
+    audit.record_update(actor, company, before, reason=reason)
+    company_updated.send(
+        sender=Company, actor=actor, company=company, changed=frozenset({"smart_factory_level"})
+    )
+    return company
+
+
+def _checked_report(report):
+    """The report as a checked PDF. Pages and the API check it at the edge (uploads.check_upload marks
+    the file with the kinds it passed); a file from anywhere else is checked here, the same way."""
+    if not report:
+        raise DomainError(_("수준확인 결과서(PDF)를 선택해 주십시오."), "report_required", "report")
+    checked = getattr(report, "checked_kinds", None)
+    if checked and checked <= uploads.PDF_ONLY:
+        return report
+    try:
+        return uploads.check_upload(report, kinds=uploads.PDF_ONLY)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], exc.code or "invalid", "report") from exc
+
+
+@transaction.atomic
+def level_assessment_record(actor, company, data: dict, report, *, operator=None):
+    """Record an official level assessment of `company` and bring its level up to date.
+
+    `data` holds LEVEL_ASSESSMENT_FIELDS; `report` is the assessment's PDF. `operator` is the body
+    recording it in the user's name (default: the first one they may record for). The company's
+    level becomes the level of its latest assessment by date, so recording an older report after a
+    newer one leaves the newer one in force."""
+    p = principal_for(actor)
+    allowed = Operator.objects.assessing_levels_for(actor, company)
+    if operator is not None and not allowed.filter(pk=operator.pk).exists():
+        raise AccessDenied(_("이 기관의 이름으로 이 기업의 수준확인 결과를 기록할 권한이 없습니다."))
+    if operator is None:
+        operator = allowed.first()
+    if operator is None and not p.is_platform_admin:
+        raise AccessDenied(
+            _(
+                "수준확인 결과는 전담기관의 관리자·담당자와 기업 소재 지역을 담당하는 "
+                "지역센터 담당자만 기록할 수 있습니다."
+            )
+        )
+    if company.kind != Company.Kind.MANUFACTURER:
+        raise DomainError(
+            _("수준확인 결과는 제조기업(도입기업)에만 기록할 수 있습니다."), "not_manufacturer", "company"
+        )
+    unknown = set(data) - set(LEVEL_ASSESSMENT_FIELDS)
+    if unknown:
+        raise DomainError(
+            _("수정할 수 없는 항목입니다: %(fields)s") % {"fields": ", ".join(sorted(unknown))},
+            "field_locked",
+        )
+    assessed_on = data.get("assessed_on")
+    if assessed_on is not None and assessed_on > timezone.localdate():
+        raise DomainError(_("평가일은 오늘 이후일 수 없습니다."), "future_date", "assessed_on")
+    locked = Company.objects.unrestricted().select_for_update().get(pk=company.pk)
+    report = _checked_report(report)
+    assessment = LevelAssessment(
+        company=locked,
+        recorded_by=actor,
+        recorded_by_operator=operator,
+        level_before=locked.smart_factory_level,
+        report_name=report.original_name,
+        **{name: value for name, value in data.items()},
+    )
+    assessment.note = (assessment.note or "").strip()
+    assessment.assessing_body = (assessment.assessing_body or "").strip()
+    edits.full_clean(assessment, exclude=["company", "report", "recorded_by", "recorded_by_operator"])
+    assessment.report.save(report.name, report, save=False)
+    assessment.save()
+    audit.record_create(actor, assessment)
+    _apply_level(actor, locked, reason=f"수준확인 기록 #{assessment.pk}")
+    company.smart_factory_level = locked.smart_factory_level
+    return assessment
+
+
+@transaction.atomic
+def level_assessment_withdraw(actor, assessment, *, reason):
+    """Withdraw a wrongly recorded assessment (it stays on file, marked) and work the company's
+    level out again without it."""
+    if not may_withdraw_level(actor, assessment):
+        raise AccessDenied(_("이 수준확인 결과를 철회할 권한이 없습니다."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("철회 사유를 입력해 주십시오."), "reason_required", "reason")
+    company = Company.objects.unrestricted().select_for_update().get(pk=assessment.company_id)
+    locked = LevelAssessment.objects.unrestricted().select_for_update().get(pk=assessment.pk)
+    if locked.withdrawn_at is not None:
+        raise Conflict(_("이미 철회된 수준확인 결과입니다."), "already_withdrawn")
+    before = audit.snapshot(locked)
+    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_by = actor
+    locked.withdrawal_reason = reason
+    locked.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+    audit.record_update(actor, locked, before, reason=reason)
+    _apply_level(actor, company, reason=f"수준확인 철회 #{locked.pk}")
     return locked
