@@ -9,11 +9,13 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import Company, KsicDivision, Region, User
+from .models import ASSESSED_LEVELS, Company, KsicDivision, Region, User
 from .rules import compact_business_number
 from .templatetags.sfms_format import lname
+from .uploads import PdfFileField
 from .validators import validate_business_number
 
 
@@ -480,3 +482,84 @@ def date_parts(bound):
         }
         for i in range(3)
     ]
+
+
+# --- official level assessments --------------------------------------------------------------------
+
+
+def _area_score(label):
+    return CountField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        help_text=_("결과서에 적힌 0에서 100 사이의 점수"),
+        # format_lazy, not %: the message is built when shown, in the reader's language.
+        error_messages={
+            "required": format_lazy(_("{label}를 입력해 주십시오."), label=label),
+            "invalid": format_lazy(_("{label}는 0에서 100 사이의 숫자로 입력해 주십시오."), label=label),
+            "min_value": format_lazy(_("{label}는 0 이상이어야 합니다."), label=label),
+            "max_value": format_lazy(_("{label}는 100 이하여야 합니다."), label=label),
+        },
+        widget=forms.TextInput(attrs={"class": "w-5ch", "autocomplete": "off"}),
+    )
+
+
+class LevelAssessmentForm(forms.Form):
+    """An official level assessment as its report states it (organizations.services.level_assessment_record)."""
+
+    assessing_body = forms.CharField(
+        label=_("평가 기관"),
+        max_length=100,
+        help_text=_("결과서를 발급한 기관, 예: 스마트제조혁신추진단"),
+        error_messages=required(_("평가 기관을 입력해 주십시오.")),
+    )
+    assessed_on = DatePartsField(
+        label=_("평가일"),
+        help_text=_("결과서에 적힌 평가일, 예: 2026 3 15"),
+        error_messages={"required": _("평가일을 입력해 주십시오.")},
+    )
+    level = forms.ChoiceField(
+        label=_("확인 수준"),
+        choices=ASSESSED_LEVELS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("확인된 수준을 선택해 주십시오."),
+            "invalid_choice": _("확인된 수준을 선택해 주십시오."),
+        },
+    )
+    data_collection_score = _area_score(_("데이터 수집 점수"))
+    analysis_score = _area_score(_("분석 점수"))
+    control_score = _area_score(_("자율 제어 점수"))
+    report = PdfFileField(
+        label=_("수준확인 결과서"),
+        error_messages={"required": _("수준확인 결과서(PDF)를 선택해 주십시오.")},
+    )
+    note = forms.CharField(
+        label=_("메모"),
+        required=False,
+        max_length=2000,
+        help_text=_("기업에도 보입니다."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    score_fields = ("data_collection_score", "analysis_score", "control_score")
+
+    def score_bound_fields(self):
+        return [self[name] for name in self.score_fields]
+
+    def values(self):
+        """(data, report) for services.level_assessment_record."""
+        data = {name: value for name, value in self.cleaned_data.items() if name != "report"}
+        data["assessing_body"] = data["assessing_body"].strip()
+        data["note"] = data["note"].strip()
+        return data, self.cleaned_data["report"]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("철회 사유"),
+        max_length=2000,
+        help_text=_("감사 기록에 남고 기업에도 보입니다. 예: 다른 기업의 결과서를 잘못 올림"),
+        error_messages=required(_("철회 사유를 입력해 주십시오.")),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

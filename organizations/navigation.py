@@ -21,6 +21,7 @@ def navigation_for(principal, user=None):
     if principal.has_role(Role.SUPPLIER_MEMBER):
         items.append((_("공급기업 정보"), reverse("suppliers:profile-home")))
     if principal.has_role(Role.SME_MEMBER):
+        items.append((_("우리 회사 수준"), reverse("programs:my-level")))
         items.append((_("자가진단"), reverse("programs:diagnosis")))
         items.append((_("맞춤 공고 추천"), reverse("programs:recommendations")))
     items.append((_("저장한 검색"), reverse("programs:saved-search-list")))

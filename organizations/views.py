@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,9 +24,16 @@ from . import services
 from .access import principal_for
 from .errors import AccessDenied, DomainError
 from .filters import AuditEventFilter, CompanyFilter
-from .forms import CompanyEditForm, EmailAuthenticationForm, SignUpForm, SignUpKindForm
-from .models import AuditEvent, Company, Membership, Operator, Role
-from .pages import filter_form, paginate
+from .forms import (
+    CompanyEditForm,
+    EmailAuthenticationForm,
+    LevelAssessmentForm,
+    SignUpForm,
+    SignUpKindForm,
+    WithdrawForm,
+)
+from .models import AuditEvent, Company, LevelAssessment, Membership, Operator, Role
+from .pages import file_response, filter_form, level_rows, paginate
 
 # The heading and template of each role's home page, in order of precedence.
 HOME_FOR_ROLE = (
@@ -266,6 +274,14 @@ def company_detail(request, pk):
         .select_related("user")
         .order_by("user__full_name", "pk")
     )
+    assessments = list(
+        LevelAssessment.objects.visible_to(request.user).filter(company=company).latest_first()
+    )
+    level_rows(assessments)
+    if assessments and (principal.is_operator_side or principal.is_platform_admin):
+        scope = services.level_withdraw_scope(request.user, company)
+        for a in assessments:
+            a.can_withdraw = not a.is_withdrawn and services.may_withdraw_level(request.user, a, scope=scope)
     return render(
         request,
         "organizations/company_detail.html",
@@ -274,6 +290,10 @@ def company_detail(request, pk):
             "members": members,
             "can_edit": Company.objects.editable_by(request.user).filter(pk=company.pk).exists(),
             "can_audit": principal.is_operator_side or principal.is_platform_admin,
+            "assessments": assessments,
+            "can_record_level": company.kind == Company.Kind.MANUFACTURER
+            and services.may_record_level(request.user, company),
+            "can_withdraw_level": any(getattr(a, "can_withdraw", False) for a in assessments),
         },
     )
 
@@ -304,6 +324,96 @@ def company_edit(request, pk):
             messages.success(request, _("기업 정보를 저장했습니다."))
             return redirect("organizations:company-detail", pk=company.pk)
     return render(request, "organizations/company_form.html", {"company": company, "form": form})
+
+
+# --- official level assessments ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def level_assessment_add(request, pk):
+    """Record an official level assessment from its report (national agency; regional centres for
+    companies in the regions they cover)."""
+    company = _visible_company(request, pk)
+    if not services.may_record_level(request.user, company):
+        raise PermissionDenied(
+            _(
+                "수준확인 결과는 전담기관의 관리자·담당자와 기업 소재 지역을 담당하는 "
+                "지역센터 담당자만 기록할 수 있습니다."
+            )
+        )
+    if company.kind != Company.Kind.MANUFACTURER:
+        raise PermissionDenied(_("수준확인 결과는 제조기업(도입기업)에만 기록할 수 있습니다."))
+    operator = Operator.objects.assessing_levels_for(request.user, company).first()
+    form = LevelAssessmentForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        initial={"assessed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data, report = form.values()
+        try:
+            services.level_assessment_record(request.user, company, data, report, operator=operator)
+        except AccessDenied as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("수준확인 결과를 기록했습니다. 현재 스마트공장 수준: %(level)s")
+                % {"level": company.get_smart_factory_level_display()},
+            )
+            return redirect(reverse("organizations:company-detail", args=[company.pk]) + "#levels")
+    return render(
+        request,
+        "organizations/level_assessment_form.html",
+        {"company": company, "operator": operator, "form": form},
+    )
+
+
+@require_safe
+@login_required
+def level_assessment_report(request, pk):
+    """The assessment's report PDF, for whoever may see the assessment."""
+    assessment = get_object_or_404(LevelAssessment.objects.visible_to(request.user), pk=pk)
+    return file_response(assessment.report, assessment.report_name or "report.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def level_assessment_withdraw(request, pk):
+    assessment = get_object_or_404(
+        LevelAssessment.objects.visible_to(request.user).select_related("company", "recorded_by_operator"),
+        pk=pk,
+    )
+    company = assessment.company
+    if assessment.is_withdrawn:
+        messages.info(request, _("이미 철회된 수준확인 결과입니다."))
+        return redirect(reverse("organizations:company-detail", args=[company.pk]) + "#levels")
+    if not services.may_withdraw_level(request.user, assessment):
+        raise PermissionDenied(_("이 수준확인 결과를 철회할 권한이 없습니다."))
+    form = WithdrawForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.level_assessment_withdraw(request.user, assessment, reason=form.cleaned_data["reason"])
+        except AccessDenied as exc:
+            raise PermissionDenied(str(exc.message)) from exc
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            company.refresh_from_db(fields=["smart_factory_level"])
+            messages.success(
+                request,
+                _("수준확인 결과를 철회했습니다. 현재 스마트공장 수준: %(level)s")
+                % {"level": company.get_smart_factory_level_display()},
+            )
+            return redirect(reverse("organizations:company-detail", args=[company.pk]) + "#levels")
+    return render(
+        request,
+        "organizations/level_assessment_withdraw.html",
+        {"company": company, "assessment": assessment, "form": form},
+    )
 
 
 # --- audit trail ------------------------------------------------------------------------------
@@ -422,3 +532,6 @@ company_detail.sfms_model = Company
 company_edit.sfms_model = Company
 company_audit.sfms_model = Company
 operator_detail.sfms_model = Operator
+level_assessment_add.sfms_model = Company
+level_assessment_report.sfms_model = LevelAssessment
+level_assessment_withdraw.sfms_model = LevelAssessment

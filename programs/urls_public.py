@@ -19,4 +19,5 @@ urlpatterns = [
     path("diagnosis/", views.diagnosis_start, name="diagnosis"),
     path("diagnosis/<int:pk>/", views.diagnosis_result, name="diagnosis-result"),
     path("recommendations/", views.recommendations, name="recommendations"),
+    path("level/", views.my_level, name="my-level"),
 ]

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
-from organizations.models import Company, KsicDivision, Region, Role
-from organizations.pages import filter_form, paginate
+from organizations.models import Company, KsicDivision, LevelAssessment, Region, Role
+from organizations.pages import filter_form, level_rows, paginate
 from organizations.templatetags.sfms_format import kdate, krw, lname
 
 from . import diagnosis, documents, eligibility, selectors, services
@@ -568,6 +568,28 @@ def recommendations(request):
             "official_label": documents.level_label(company.smart_factory_level),
             "eligible": eligible,
             "others": others,
+        },
+    )
+
+
+@require_safe
+@login_required
+def my_level(request):
+    """우리 회사 스마트공장 수준: the official assessments (latest first, the one in force marked, reports
+    to download) beside the latest self-diagnosis, which is marked as unofficial."""
+    company = _sme_company(request)
+    assessments = list(
+        LevelAssessment.objects.visible_to(request.user).filter(company=company).latest_first()
+    )
+    current = level_rows(assessments)
+    return render(
+        request,
+        "programs/public/my_level.html",
+        {
+            "company": company,
+            "assessments": assessments,
+            "current": current,
+            "diagnosis": selectors.latest_diagnosis(company),
         },
     )
 
