@@ -427,3 +427,32 @@ def test_who_sees_an_application(ready, sme_user, supplier_user, staff, operator
     assert note.operator == centre
     with pytest.raises(AccessDenied):
         services.support_note_add(other_staff, ready, given_on=timezone.localdate(), body="x")
+
+
+def test_fast_track_and_the_level_report_on_an_advancement_track(call, company, sme_user, supplier):
+    """Intermediate 1 needs Basic; a firm still at 'none' passes through the fast track when it runs
+    its own MES, ERP and data collection, and the level-assessment report is a required document."""
+    track = factories.make_track(
+        call, "intermediate_1", minimum_current_level="basic", allows_fast_track=True
+    )
+    _rules(call, ("minimum_level", {"minimum": "none", "allow_fast_track": True}))
+    application = factories.make_application(track, company, sme_user, supplier=supplier)
+    application.documents.filter(kind="level_assessment").delete()
+    blockers = services.submission_blockers(application)
+    assert any(section == "documents" and "수준확인 결과서" in message for section, message in blockers)
+    factories.make_document(application, "level_assessment", sme_user)
+
+    Company.objects.filter(pk=company.pk).update(
+        smart_factory_level="none", has_mes=True, has_erp=True, has_data_collection=False
+    )
+    submission, _ = services.application_submit(sme_user, application)
+    result = services.eligibility_run(submission.eligibility_runs.get().pk).results.get()
+    assert result.outcome == "fail" and "패스트트랙" in result.reason_ko
+
+    Company.objects.filter(pk=company.pk).update(has_data_collection=True)
+    staff = factories.make_member(Role.OPERATOR_STAFF, operator=call.operator)
+    rerun = services.eligibility_run(
+        services.eligibility_rerun(staff, submission, reason="데이터 수집 체계 확인").pk
+    )
+    result = rerun.results.get()
+    assert result.outcome == "pass" and result.reason_ko.startswith("패스트트랙 적용")
