@@ -368,6 +368,12 @@ def model_of(pattern, name):
     return getattr(cb, "sfms_model", None)
 
 
+def _body(response):
+    """The answer's text, whole: downloads (FileResponse) stream their content."""
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return data.decode("utf-8", "replace")
+
+
 def _is_login_redirect(response):
     return response.status_code in {301, 302} and "login" in response.get("Location", "")
 
@@ -493,7 +499,7 @@ def test_every_url_as_every_role_against_foreign_objects(world, client):
             # Safe method: nothing hidden is shown.
             tried += 1
             response = client.get(url)
-            body = response.content.decode("utf-8", "replace") if response.status_code == 200 else ""
+            body = _body(response) if response.status_code == 200 else ""
             if response.status_code >= 500:
                 problems.append(f"GET {url} as {role}: server error {response.status_code}")
             if obj is not None and hidden_from(role, obj):
