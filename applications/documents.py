@@ -26,6 +26,7 @@ from organizations.access import principal_for
 from organizations.models_roles import Role
 from organizations.templatetags.sfms_format import bizno, krw
 from organizations.uploads import CONTENT_TYPE, extension_of, human_size
+from programs.documents import level_label
 from programs.eligibility import DECLARATION_KINDS, REGION_NAMES
 from programs.models import DocumentKind, FunderRole
 from sfms.pdf import render_pdf
@@ -117,6 +118,12 @@ def _company(data):
     }
 
 
+def _declaration_order(key):
+    """The announcement's order for known declarations, then any others by name."""
+    known = list(DECLARATION_KINDS)
+    return (known.index(key), "") if key in known else (len(known), key)
+
+
 def copy_context(submission):
     """Everything the PDFs print, from the snapshot alone (tolerant of older or partial snapshots)."""
     snap = submission.snapshot or {}
@@ -161,7 +168,10 @@ def copy_context(submission):
         "version": snap.get("version") or submission.version,
         "submitted_at": _moment(snap.get("submitted_at")) or _moment(submission.submitted_at.isoformat()),
         "call": {"reference": call.get("reference", ""), "title": call.get("title_ko", "")},
-        "track": {"name": track.get("name_ko", ""), "level": track.get("level", "")},
+        "track": {
+            "name": track.get("name_ko") or (level_label(track["level"]) if track.get("level") else ""),
+            "level": track.get("level", ""),
+        },
         "lead": _company(snap.get("lead")),
         "plan": snap.get("plan") or {},
         "total_cost": _won(total),
@@ -193,8 +203,8 @@ def copy_context(submission):
             for d in snap.get("documents") or []
         ],
         "declarations": [
-            {"label": DECLARATION_KINDS.get(key, (key,))[0], "confirmed": value is True}
-            for key, value in declarations.items()
+            {"label": DECLARATION_KINDS.get(key, (key,))[0], "confirmed": declarations[key] is True}
+            for key in sorted(declarations, key=_declaration_order)
         ],
         "generated_at": _moment(timezone.now().isoformat()),
     }

@@ -18,6 +18,7 @@ from applications import services
 from applications.documents import FrozenFileChanged, safe_name, unique_names
 from applications.models import ApplicationDocument
 from organizations.models import Role
+from programs.documents import level_label
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,7 @@ def test_application_pdf_comes_from_the_snapshot_not_the_live_draft(
     assert response.status_code == 200
     text = pdf_text(response.content, tmp_path)
     assert "사업 신청서" in text and submission.receipt_number in text
+    assert level_label("basic") in text  # the track, by its level when it has no name of its own
     assert factories.READY_PLAN["title"] in text and "나중에 고친 과제명" not in text
     assert "100,000,000원" in text and "50,000,000원" in text  # total cost and the central share
     assert "불량률" in text and "국세·지방세 체납이 없습니다" in text
