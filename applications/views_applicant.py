@@ -825,6 +825,7 @@ def documents(request, application):
         request.POST if action == "upload" else None,
         request.FILES if action == "upload" else None,
         kinds=_document_kinds(needs),
+        initial={"kind": next((n.kind for n in needs if n.required and not n.present), None)},
     )
     complete = CompleteForm(
         request.POST if action == "complete" else None,
