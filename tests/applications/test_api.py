@@ -620,3 +620,17 @@ def test_lists_keep_a_constant_number_of_queries(client, call, company, sme_user
     for key in two:
         assert two[key][0] >= 2 and twelve[key][0] >= 12, key
         assert twelve[key][1] == two[key][1], (key, [q["sql"] for q in twelve[key][2].captured_queries])
+
+
+def test_anonymous_is_refused_everywhere(client, ready):
+    for name in [name for _who, name in LISTS]:
+        assert client.get(url(name)).status_code in (401, 403), name
+    for name, method in [
+        ("application-detail", "patch"),
+        ("application-submit", "post"),
+        ("application-withdraw", "post"),
+        ("application-blockers", "get"),
+    ]:
+        response = getattr(client, method)(url(name, ready.pk), {}, content_type=JSON)
+        assert response.status_code in (401, 403), name
+    assert not Submission.objects.exists()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from applications import services
 from applications.documents import FrozenFileChanged, safe_name, unique_names
 from applications.models import ApplicationDocument
-from organizations.models import Role
+from organizations.models import Membership, Role
 from programs.documents import level_label
 from tests import factories
 
@@ -204,3 +204,15 @@ def test_safe_and_unique_names():
         "noext",
         "noext (2)",
     ]
+
+
+def test_a_sparse_older_snapshot_still_renders(client, submission):
+    """Copies read the snapshot defensively: a version frozen with fewer keys still prints."""
+    from applications.models import Submission
+
+    Submission.objects.filter(pk=submission.pk).update(snapshot={"plan": {"title": "옛 형식"}})
+    admin = factories.make_user(is_staff=True, is_superuser=True)
+    Membership.objects.create(user=admin, role=Role.PLATFORM_ADMIN)
+    act_as(client, admin)
+    for name in ("applications:receipt-pdf", "applications:copy-pdf", "applications:copy-zip"):
+        assert client.get(reverse(name, args=[submission.pk])).status_code == 200, name
