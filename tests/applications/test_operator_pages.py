@@ -242,8 +242,8 @@ def test_csv_export_has_a_bom_korean_headers_integers_and_the_filtered_rows(clie
 def test_csv_headers_follow_the_english_ui(client, staff, track, supplier):
     submit(track, supplier)
     login(client, staff)
-    client.cookies["django_language"] = "en"
-    response = client.get(reverse("applications:operator-export-csv"), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["sfms_language"] = "en"
+    response = client.get(reverse("applications:operator-export-csv"))
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Receipt number" and rows[0][-1] == "Eligibility result"
     assert rows[1][-1] == "Eligible"
