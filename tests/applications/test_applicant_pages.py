@@ -406,19 +406,27 @@ def test_submit_gives_a_receipt_and_a_double_post_makes_one_submission(sme, read
     assert ready.status == ApplicationStatus.SUBMITTED
 
 
-def test_eligibility_panel_stops_polling_with_results_in_the_users_language(sme, ready, sme_user):
+def test_eligibility_panel_stops_polling_with_results_in_the_users_language(sme, ready, sme_user, call):
+    from programs import eligibility
+    from programs.models import EligibilityRule
+
+    for order, (kind, params) in enumerate(eligibility.DEFAULT_RULES):
+        EligibilityRule.objects.create(call=call, kind=kind, params=params, order=order)
     submission, _created = services.application_submit(sme_user, ready, idempotency_key="k1")
     run = EligibilityRun.objects.get(submission=submission)
+    assert 'hx-trigger="every 3s"' in sme.get(url("eligibility", submission.pk)).content.decode()
     services.eligibility_run(run.pk)
     panel = sme.get(url("eligibility", submission.pk))
     assert "hx-trigger" not in panel.content.decode()
-    result = run.results.first()
-    if result is not None:
-        assert result.reason_ko in text(panel)
-        sme.post(reverse("set-language"), {"language": "en", "next": "/"})
-        assert result.reason_en in text(sme.get(url("eligibility", submission.pk)))
-    else:
-        assert "이 공고에는 확인할 자격 요건이 없습니다." in text(panel)
+    results = list(run.results.order_by("order"))
+    assert len(results) == len(eligibility.DEFAULT_RULES)
+    korean = text(panel)
+    for result in results:
+        assert result.reason_ko in korean
+    sme.post(reverse("set-language"), {"language": "en", "next": "/"})
+    english = text(sme.get(url("eligibility", submission.pk)))
+    for result in results:
+        assert result.reason_en in english
 
 
 def test_late_submission_refused_with_deadline_and_arrival_and_nothing_changes(sme, ready, call):

@@ -243,3 +243,12 @@ def test_sme_applies_with_a_supplier_who_accepts_elsewhere_and_sees_eligibility_
     expect(heading(page)).to_have_text("내 신청서")
     expect(page.get_by_role("row", name=re.compile(submission.receipt_number))).to_contain_text("제출 완료")
     check_page(page, "app-19-my-list")
+
+    # The same pages in English (axe again): the receipt with its results, and the list.
+    page.get_by_role("button", name="English").click()
+    expect(heading(page)).to_have_text("My applications")
+    check_page(page, "app-20-my-list-en")
+    page.get_by_role("link", name=submission.receipt_number).click()
+    expect(heading(page)).to_have_text("Your application has been received")
+    expect(page.locator(".eligibility-table")).to_contain_text(results[0].reason_en)
+    check_page(page, "app-21-receipt-en")
