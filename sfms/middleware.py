@@ -3,7 +3,7 @@ otherwise Korean, whatever the browser says. The API follows Accept-Language, as
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 
 
 class KoreanFirstLocaleMiddleware(LocaleMiddleware):
@@ -14,3 +14,19 @@ class KoreanFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def received_at_middleware(get_response):
+    """Stamp the moment a request reached Django, before sessions, auth or any query: a submission
+    is judged against its deadline by this moment, not by when it got through a busy server."""
+
+    def middleware(request):
+        request.received_at = timezone.now()
+        return get_response(request)
+
+    return middleware
+
+
+def received_at(request):
+    """When the request arrived (see received_at_middleware); now, for a request built without it."""
+    return getattr(request, "received_at", None) or timezone.now()

@@ -206,7 +206,10 @@ class CertificationSerializer(serializers.ModelSerializer):
     document = serializers.FileField(
         required=False,
         allow_null=True,
-        help_text=_("증빙 서류(PDF, HWP, HWPX, JPG, PNG, 20MB 이하). multipart/form-data로 보냅니다."),
+        help_text=_(
+            "증빙 서류(PDF, 한글 HWP·HWPX, 워드·엑셀·파워포인트, JPG·PNG, 10MB 이하). "
+            "형식은 파일 내용으로 확인합니다. multipart/form-data로 보냅니다."
+        ),
     )
 
     class Meta:
