@@ -150,3 +150,17 @@ def test_staff_override_and_ask_then_the_applicant_answers_with_a_pdf(
     page.get_by_role("link", name="신청서로 돌아가기").click()
     expect(page.get_by_role("heading", name="보완 요청으로 받은 서류")).to_be_visible()
     check_page(page, "app-op-12-detail-answered")
+
+    # The same detail at 360 px, and the list in English.
+    page.set_viewport_size({"width": 360, "height": 800})
+    check_page(page, "app-op-13-detail-360")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/applications/manage/")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(heading(page)).to_have_text("Applications")
+    expect(page.locator(".result-count")).to_have_text("3 applications")
+    check_page(page, "app-op-14-list-en")
+    page.get_by_role("table", name="Applications").get_by_role("link", name=failing.lead.name).click()
+    expect(page.get_by_role("heading", name="Eligibility", exact=True)).to_be_visible()
+    check_page(page, "app-op-15-detail-en")
