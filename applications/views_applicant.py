@@ -304,7 +304,8 @@ def task_list(request, application):
             "window_problem": services.call_window_problem(application.call, timezone.now()),
             "versions": _versions(application),
             "standing": standing,
-            "clarifications_url": _clarifications_url(application),
+            # Clarifications are asked on submitted applications only.
+            "clarifications_url": _clarifications_url(application) if application.current_version else "",
         },
     )
 

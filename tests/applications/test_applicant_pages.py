@@ -207,6 +207,35 @@ def test_autosave_keeps_typing_and_refreshes_shares(sme, draft):
     assert draft.summary == "쓰는 중"
 
 
+def test_budget_recalculate_without_javascript_saves_and_stays(sme, draft):
+    response = sme.post(
+        url("budget", draft.pk),
+        {"total_cost": "90,000,000", "budget_software": "90,000,000", "recalculate": "1"},
+    )
+    assert response.status_code == 302 and response["Location"] == url("budget", draft.pk)
+    page = text(sme.get(url("budget", draft.pk)))
+    assert "항목별 사업비의 합계가 총 사업비와 같습니다." in page
+    assert "국비 50% 45,000,000원" in page
+    draft.refresh_from_db()
+    assert draft.completed_sections == []
+
+
+def test_kpi_autosave_keeps_valid_values(sme, draft):
+    kpi = draft.kpis.first()
+    response = sme.post(
+        url("autosave", draft.pk),
+        {
+            "section": "kpis",
+            f"kpi-{kpi.pk}-unit": "%",
+            f"kpi-{kpi.pk}-baseline": "5",
+            f"kpi-{kpi.pk}-target": "x",
+        },
+    )
+    assert "목표 값은 숫자로 입력해 주십시오" in text(response)
+    kpi.refresh_from_db()
+    assert (str(kpi.baseline), kpi.target) == ("5.00", None)
+
+
 def test_kpis_saved_with_custom_added_and_deleted(sme, draft):
     kpis = list(draft.kpis.all())
     data = {"completed": "yes"}
