@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
 from organizations.models import Role
+from sfms.api import domain_error_response
+from sfms.middleware import received_at
 
 from . import documents as copies
 from . import services
@@ -118,16 +120,6 @@ def _detail_queryset(queryset):
     )
 
 
-def _error_with_blockers(error):
-    """A refused submission names every blocker, by section, not only the first."""
-    errors = {}
-    for section, message in getattr(error, "blockers", ()):
-        errors.setdefault(section, []).append(str(message))
-    return Response(
-        {"message": str(error.message), "code": error.code, "errors": errors}, status=error.status
-    )
-
-
 @extend_schema_view(
     list=extend_schema(description="Applications the user may see, newest change first."),
     create=extend_schema(
@@ -166,7 +158,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         p = principal_for(request.user)
         if not (p.is_platform_admin or p.company_ids_with(Role.SME_MEMBER)):
             raise AccessDenied(_("도입기업 담당자만 사업을 신청할 수 있습니다."))
-        now = timezone.now()
+        now = received_at(request)
         serializer = ApplicationStartSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         company = serializer.validated_data.get("company")
@@ -193,7 +185,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get"])
     def blockers(self, request, pk=None):
         """Everything that stops submission now, grouped by task-list section."""
-        now = timezone.now()
+        now = received_at(request)
         application = self.get_object()
         return Response(
             BlockersSerializer(blockers_body(services.submission_blockers(application, now))).data
@@ -211,26 +203,26 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        """Submit and freeze the application. The moment the request arrived decides lateness."""
-        now = timezone.now()
+        """Submit and freeze the application. The moment the request arrived decides lateness; it
+        is sent back in `X-Received-At` (ISO 8601, Asia/Seoul) with every answer."""
+        now = received_at(request)
         application = self.get_object()
         key = request.headers.get("Idempotency-Key", "")
         try:
-            submission, created = services.application_submit(
-                request.user, application, idempotency_key=key, now=now
-            )
+            submission, created = services.application_submit(request.user, application, idempotency_key=key, now=now)
         except DomainError as error:
-            if getattr(error, "blockers", None):
-                return _error_with_blockers(error)
-            raise
-        body = SubmissionSerializer(submission).data
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+            response = domain_error_response(error)
+        else:
+            body = SubmissionSerializer(submission).data
+            response = Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        response["X-Received-At"] = timezone.localtime(now).isoformat()
+        return response
 
     @extend_schema(request=ActionReasonSerializer, responses=ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         """Withdraw before the deadline; the draft opens again and a resubmission is version 2."""
-        now = timezone.now()
+        now = received_at(request)
         application = self.get_object()
         serializer = ActionReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -395,7 +387,7 @@ class ApplicationDocumentViewSet(
         return ApplicationDocument.objects.visible_to(self.request.user).filter(removed_at=None)
 
     def create(self, request):
-        now = timezone.now()
+        now = received_at(request)
         serializer = ApplicationDocumentUploadSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -523,7 +515,7 @@ class ClarificationViewSet(
         return Response(ClarificationSerializer(get_scoped(self.get_queryset(), pk)).data, status=status_code)
 
     def create(self, request):
-        now = timezone.now()
+        now = received_at(request)
         serializer = ClarificationAskSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -534,7 +526,7 @@ class ClarificationViewSet(
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
         """Answer in the thread, with a document uploaded for it if the query asked for one."""
-        now = timezone.now()
+        now = received_at(request)
         clarification = self.get_object()
         serializer = ClarificationReplySerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

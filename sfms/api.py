@@ -27,10 +27,20 @@ def _as_list(value):
     return [str(value)]
 
 
+def domain_error_response(exc):
+    """A DomainError as the shared error body. An error that lists several problems (`blockers`:
+    (field, message) pairs, as a refused submission does) names every one under its field."""
+    errors = {}
+    for field, message in getattr(exc, "blockers", None) or ():
+        errors.setdefault(field, []).append(str(message))
+    if not errors and exc.field:
+        errors = {exc.field: [str(exc.message)]}
+    return Response({"message": str(exc.message), "code": exc.code, "errors": errors}, status=exc.status)
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        errors = {exc.field: [str(exc.message)]} if exc.field else {}
-        return Response({"message": str(exc.message), "code": exc.code, "errors": errors}, status=exc.status)
+        return domain_error_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

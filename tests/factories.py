@@ -226,6 +226,8 @@ def make_required_documents(
 
 
 def make_document(application, kind, user, *, content=PDF_BYTES, name=None):
+    import hashlib
+
     from django.core.files.base import ContentFile
 
     from applications.models import ApplicationDocument
@@ -236,7 +238,7 @@ def make_document(application, kind, user, *, content=PDF_BYTES, name=None):
         kind=kind,
         original_name=name or f"{kind}.pdf",
         size=len(content),
-        sha256="0" * 64,
+        sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=user,
     )
     document.file.save(f"{n:06d}-test.pdf", ContentFile(content), save=False)

@@ -14,9 +14,10 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = BASE_DIR / ".run" / "test-media"
-# Parallel runs on one Postgres (helpers, CI shards) each need their own test database.
+# Parallel runs on one Postgres (helpers, CI shards) each need their own test database, and their
+# own media folder: ids restart in each database, so two runs would write the same file paths.
 DATABASES["default"]["TEST"] = {"NAME": env("SFMS_TEST_DB_NAME", "test_sfms")}
+MEDIA_ROOT = BASE_DIR / ".run" / "test-media" / DATABASES["default"]["TEST"]["NAME"]
 # Tests publish tasks to a Redis database of their own, never to the one a dev worker listens on.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL.rsplit("/", 1)[0] + "/2")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
