@@ -209,7 +209,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = self.get_object()
         key = request.headers.get("Idempotency-Key", "")
         try:
-            submission, created = services.application_submit(request.user, application, idempotency_key=key, now=now)
+            submission, created = services.application_submit(
+                request.user, application, idempotency_key=key, now=now
+            )
         except DomainError as error:
             response = domain_error_response(error)
         else:
