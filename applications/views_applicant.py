@@ -387,8 +387,7 @@ def _section_page(request, application, section, form_class, initial, template, 
         form_ok = form.is_valid()
         recalculate = bool(request.POST.get("recalculate"))
         if recalculate:
-            request_data = None
-            complete = CompleteForm(request_data, initial=complete.initial)
+            complete = CompleteForm(initial=complete.initial)  # not asked on a recalculation
         complete_ok = not recalculate and complete.is_valid()
         if form_ok:
             changes = form.changes(application)
@@ -863,10 +862,8 @@ def documents(request, application):
         _saved_message(request, "documents", complete.cleaned_data["completed"])
         return _after_save(request, application)
     for need in needs:
-        need_files = []
         for document in need.documents:
             document.label = _file_label(document)
-            need_files.append(document)
     return _render(
         request,
         "documents.html",
