@@ -17,8 +17,6 @@ from .models import BUDGET_FIELDS, MAX_PROJECT_COST, BudgetCategory, MemberRole
 from .rules import DECLARATIONS, declaration_label
 from .services import PLAN_FIELDS
 
-TEXTAREA = {"rows": 5}
-
 
 def _text(label, hint="", rows=5, max_length=4000):
     return forms.CharField(
