@@ -434,3 +434,33 @@ def test_centre_records_support_notes_and_others_may_not(client, centre_user, st
     )
     assert SupportNote.objects.count() == 1
     assert Company.objects.filter(pk=a.lead_id).exists()
+
+
+def test_detail_query_count_does_not_grow_with_clarifications_notes_and_overrides(
+    client, staff, track, supplier
+):
+    a = submit(track, supplier, region_code="48", employees=450)
+    centre = factories.make_operator("경남센터", kind=Operator.Kind.REGIONAL_CENTRE, region_code="48")
+    centre.regions_covered.set(["48"])
+    centre_user = factories.make_member(Role.CENTRE_STAFF, operator=centre)
+    reply_by = timezone.now() + datetime.timedelta(days=3)
+
+    def add_some():
+        services.clarification_ask(staff, a, subject="확인", body="설명해 주십시오.", reply_by=reply_by)
+        services.support_note_add(centre_user, a, given_on=timezone.localdate(), body="상담")
+
+    add_some()
+    login(client, staff)
+    client.get(detail(a))  # content types are cached after the first page
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(detail(a)).status_code == 200
+    for _ in range(3):
+        add_some()
+    services.eligibility_override(staff, result_of(a), outcome="pass", reason="확인")
+    services.eligibility_override(
+        staff, result_of(a, "production_facility"), outcome="needs_review", reason="현장 확인"
+    )
+    with CaptureQueriesContext(connection) as four:
+        response = client.get(detail(a))
+    assert text(response).count("설명해 주십시오.") == 0 and text(response).count("상담") >= 4
+    assert len(one) == len(four), [q["sql"][:120] for q in four.captured_queries]
