@@ -423,6 +423,8 @@ def detail_context(request, application, *, note_form=None):
         if shown
         else []
     )
+    for run in runs:
+        run.outcome_label = outcome_label(run.outcome) if run.outcome else ""
     latest_run = runs[0] if runs else None
     finished = next((r for r in runs if r.status == "done"), None)
     can_operate = (

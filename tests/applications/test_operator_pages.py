@@ -368,7 +368,9 @@ def test_rerun_needs_a_reason_and_creates_a_new_run(client, staff, track, suppli
     assert response.status_code == 302
     runs = EligibilityRun.objects.filter(submission=a.submission).order_by("-pk")
     assert runs.count() == 2 and runs[0].reason == "공급기업 등록 승인" and runs[0].requested_by == staff
-    assert "자격 확인을 진행하고 있습니다." in text(client.get(detail(a)))
+    page = text(client.get(detail(a)))
+    assert "자격 확인을 진행하고 있습니다." in page and "자격 확인 이력 2회" in page
+    assert "확인 완료 · 적합" in page and "확인 대기 · 박운영 · 공급기업 등록 승인" in page
 
 
 # --- regional centre -----------------------------------------------------------------------------
