@@ -144,6 +144,12 @@ def test_sme_applies_with_a_supplier_who_accepts_elsewhere_and_sees_eligibility_
     # --- plan: autosaved while typing, then completed ---------------------------------------------
     page.get_by_role("link", name="사업 계획 작성").click()
     check_page(page, "app-08-plan")
+    page.get_by_role("button", name="저장하고 계속").click()  # unanswered: the GOV.UK error summary
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("이 항목을 완료했는지 선택해 주십시오.")
+    assert page.title().startswith("오류: ")
+    check_page(page, "app-08b-plan-errors")
     page.get_by_label("과제명").fill(factories.READY_PLAN["title"])
     expect(page.locator("#autosave-status")).to_contain_text(re.compile(r"자동 저장됨 \d\d:\d\d"))
     page.goto(live_server.url + f"/applications/{application.pk}/")
