@@ -43,8 +43,32 @@ def test_every_menu_entry_opens_for_its_role(client):
             Role.SUPPLIER_MEMBER, company=factories.make_company(kind=Company.Kind.SUPPLIER)
         ),
         factories.make_member(Role.OPERATOR_ADMIN, operator=agency),
+        factories.make_member(
+            Role.LARGE_FIRM_MEMBER, company=factories.make_company(kind=Company.Kind.LARGE_FIRM)
+        ),
+        factories.make_member(
+            Role.CENTRE_STAFF, operator=factories.make_operator(kind=Operator.Kind.REGIONAL_CENTRE)
+        ),
     ]
     for user in users:
         client.force_login(user)
         for label, url in _menu(user).items():
             assert client.get(url).status_code in (200, 302), (user, label, url)
+
+
+def test_application_entries_by_role():
+    sme = factories.make_member(Role.SME_MEMBER, company=factories.make_company())
+    supplier = factories.make_member(
+        Role.SUPPLIER_MEMBER, company=factories.make_company(kind=Company.Kind.SUPPLIER)
+    )
+    staff = factories.make_member(Role.OPERATOR_STAFF, operator=factories.make_operator())
+    centre = factories.make_member(
+        Role.CENTRE_STAFF, operator=factories.make_operator(kind=Operator.Kind.REGIONAL_CENTRE)
+    )
+    assert _menu(sme)["내 신청서"] == reverse("applications:my-list")
+    assert "컨소시엄 참여 요청" not in _menu(sme) and "신청서 관리" not in _menu(sme)
+    assert _menu(supplier)["컨소시엄 참여 요청"] == reverse("applications:invitations")
+    assert "내 신청서" not in _menu(supplier)
+    assert _menu(staff)["신청서 관리"] == reverse("applications:operator-list")
+    assert _menu(centre)["지역 신청 현황"] == reverse("applications:centre-list")
+    assert "신청서 관리" not in _menu(centre)
