@@ -73,8 +73,10 @@ LOCAL_TRACKS = [
         ],
     ),
 ]
+# The same kinds the default required-documents rule checks, so a complete demo application passes it.
 DOCUMENTS = [
     (DocumentKind.BUSINESS_PLAN, True, False),
+    (DocumentKind.BUSINESS_REGISTRATION, True, False),
     (DocumentKind.LEVEL_ASSESSMENT, True, True),
     (DocumentKind.FINANCIAL_STATEMENTS, True, False),
     (DocumentKind.SUPPLIER_QUOTATION, True, False),

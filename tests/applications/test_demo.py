@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from applications import demo
-from applications.models import Application, ConsortiumMember, EligibilityRun, Submission
+from applications.models import Application, ConsortiumMember, EligibilityResult, EligibilityRun, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -26,4 +26,11 @@ def test_seed_demo_creates_a_draft_an_invitation_and_twelve_checked_submissions(
     assert ConsortiumMember.objects.filter(application__in=drafts, status="invited").count() == 1
     assert Submission.objects.count() == 12
     assert EligibilityRun.objects.filter(status="done").count() == 12
+    # the demo call asks for the documents its rules check, so complete applications pass that rule
+    assert EligibilityResult.objects.filter(kind="required_documents", outcome="pass").count() == 12
+    assert (
+        not EligibilityResult.objects.filter(kind__in=["sme_size", "production_facility"])
+        .exclude(outcome="pass")
+        .exists()
+    )
     assert demo.seed_demo() == 0  # idempotent
