@@ -30,6 +30,7 @@ from organizations.uploads import extension_of, human_size
 from programs import documents as call_documents
 from programs.eligibility import Outcome
 from programs.models import Call, DeliveryModel, DocumentKind, FunderRole, Track
+from sfms.middleware import received_at
 
 from . import rules, services
 from .forms import (
@@ -944,7 +945,7 @@ def _check_context(request, application):
 @require_http_methods(["GET", "POST"])
 @login_required
 def check(request, pk):
-    now = timezone.now()  # the moment the request arrived: the deadline is judged by it
+    now = received_at(request)  # the moment the request arrived: the deadline is judged by it
     application = _localize(_led(request, pk))
     if request.method == "GET":
         if application.status == ApplicationStatus.SUBMITTED:
@@ -1052,7 +1053,7 @@ def eligibility(request, pk):
 @require_http_methods(["GET", "POST"])
 @login_required
 def withdraw(request, pk):
-    now = timezone.now()
+    now = received_at(request)
     application = _localize(_led(request, pk))
     if application.status != ApplicationStatus.SUBMITTED:
         messages.info(request, _("제출된 신청서만 철회할 수 있습니다."))
