@@ -27,6 +27,29 @@ from .querysets import (
 MAX_PROJECT_COST = 10**12  # 1조원: larger is a typo, and it keeps sums inside bigint
 
 
+class PartOfApplication:
+    """Audit events of a part belong where its application's do: the lead firm, and the operator
+    that asked (clarifications, centre notes) or else the call's operator."""
+
+    application_path = ("application",)
+
+    @property
+    def audited_application(self):
+        obj = self
+        for step in self.application_path:
+            obj = getattr(obj, step)
+        return obj
+
+    @property
+    def audit_operator(self):
+        own = getattr(self, "operator", None)
+        return own if own is not None else self.audited_application.call.operator
+
+    @property
+    def audit_company(self):
+        return self.audited_application.lead
+
+
 class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("application status", "작성 중")
     SUBMITTED = "submitted", pgettext_lazy("application status", "제출 완료")
@@ -123,6 +146,15 @@ class Application(models.Model):
         return self.title or f"{self.lead} — {self.track}"
 
     @property
+    def audit_operator(self):
+        """Audit events of an application belong to the call's operator and the lead firm."""
+        return self.call.operator
+
+    @property
+    def audit_company(self):
+        return self.lead
+
+    @property
     def budget_lines(self):
         return {category: getattr(self, field) for category, field in BUDGET_FIELDS.items()}
 
@@ -145,7 +177,7 @@ REQUIRED_KPIS = (
 )
 
 
-class Kpi(models.Model):
+class Kpi(PartOfApplication, models.Model):
     application = models.ForeignKey(
         Application, verbose_name=_("신청서"), on_delete=models.CASCADE, related_name="kpis"
     )
@@ -191,7 +223,7 @@ class MemberStatus(models.TextChoices):
     REMOVED = "removed", _("초대 취소")
 
 
-class ConsortiumMember(models.Model):
+class ConsortiumMember(PartOfApplication, models.Model):
     """A company the lead invited. It answers in its own account; an unregistered supplier first
     waits for its registration to be approved (`AWAITING_APPROVAL`)."""
 
@@ -250,7 +282,7 @@ def document_path(instance, filename):
     return f"applications/{instance.application_id}/{filename}"
 
 
-class ApplicationDocument(models.Model):
+class ApplicationDocument(PartOfApplication, models.Model):
     """An uploaded file. Never deleted once a submission lists it; removal from a draft only hides it."""
 
     application = models.ForeignKey(
@@ -291,7 +323,7 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("submission status", "철회")
 
 
-class Submission(models.Model):
+class Submission(PartOfApplication, models.Model):
     """One frozen submission. Its snapshot never changes; withdrawal only marks it."""
 
     application = models.ForeignKey(
@@ -335,8 +367,10 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("확인 실패")
 
 
-class EligibilityRun(models.Model):
+class EligibilityRun(PartOfApplication, models.Model):
     """The rule set run once on a submission's snapshot; a re-run after data changes is a new row."""
+
+    application_path = ("submission", "application")
 
     submission = models.ForeignKey(
         Submission, verbose_name=_("제출본"), on_delete=models.PROTECT, related_name="eligibility_runs"
@@ -368,7 +402,9 @@ class EligibilityRun(models.Model):
         return f"{self.submission} #{self.pk}"
 
 
-class EligibilityResult(models.Model):
+class EligibilityResult(PartOfApplication, models.Model):
+    application_path = ("run", "submission", "application")
+
     run = models.ForeignKey(
         EligibilityRun, verbose_name=_("자격 확인"), on_delete=models.CASCADE, related_name="results"
     )
@@ -411,7 +447,7 @@ class ClarificationStatus(models.TextChoices):
     CLOSED = "closed", _("종료")
 
 
-class Clarification(models.Model):
+class Clarification(PartOfApplication, models.Model):
     """An operator's or centre's question on a submitted application, with a reply deadline."""
 
     application = models.ForeignKey(
@@ -444,7 +480,9 @@ class Clarification(models.Model):
         return self.subject
 
 
-class ClarificationMessage(models.Model):
+class ClarificationMessage(PartOfApplication, models.Model):
+    application_path = ("clarification", "application")
+
     clarification = models.ForeignKey(
         Clarification, verbose_name=_("보완 요청"), on_delete=models.PROTECT, related_name="messages"
     )
@@ -473,7 +511,7 @@ class ClarificationMessage(models.Model):
         return self.body[:40]
 
 
-class SupportNote(models.Model):
+class SupportNote(PartOfApplication, models.Model):
     """A regional centre's record of help given to an applicant (consultation notes)."""
 
     application = models.ForeignKey(

@@ -501,8 +501,8 @@ def document_add(actor, application, *, kind, file, original_name, clarification
     _require_lead(actor, application)
     locked = _lock(application)
     if clarification is not None:
-        if clarification.application_id != locked.pk or clarification.status != ClarificationStatus.OPEN:
-            raise Conflict(_("답변을 기다리는 보완 요청이 아닙니다."), "clarification_closed")
+        if clarification.application_id != locked.pk or clarification.status == ClarificationStatus.CLOSED:
+            raise Conflict(_("종료된 보완 요청에는 서류를 올릴 수 없습니다."), "clarification_closed")
         if clarification.requested_document and clarification.requested_document != kind:
             raise DomainError(
                 _("이 보완 요청은 %(kind)s을(를) 요청했습니다.")
@@ -849,12 +849,13 @@ def clarification_reply(actor, clarification, *, body, document=None, now=None):
         clarification=clarification, author=actor, body=body, document=document
     )
     audit.record_create(actor, message)
-    if applicant and clarification.status == ClarificationStatus.OPEN:
-        clarification.status = ClarificationStatus.ANSWERED
+    # An answer waits for staff; a staff follow-up on an answered thread waits for the applicant again.
+    to_status = ClarificationStatus.ANSWERED if applicant else ClarificationStatus.OPEN
+    if clarification.status != to_status:
+        from_status = clarification.status
+        clarification.status = to_status
         clarification.save(update_fields=["status"])
-        audit.record_transition(
-            actor, clarification, "status", ClarificationStatus.OPEN, ClarificationStatus.ANSWERED
-        )
+        audit.record_transition(actor, clarification, "status", from_status, to_status)
     return message
 
 

@@ -129,12 +129,12 @@ def _roles(user, clarification):
 
 
 def _upload_offered(clarification, applicant):
-    """The requested document can be uploaded while the applicant's answer is awaited
-    (services.document_add accepts it only then)."""
+    """The requested document can be uploaded until staff close the thread, also after an answer
+    (services.document_add refuses only a closed thread)."""
     return (
         applicant
         and bool(clarification.requested_document)
-        and clarification.status == ClarificationStatus.OPEN
+        and clarification.status != ClarificationStatus.CLOSED
     )
 
 

@@ -456,3 +456,38 @@ def test_fast_track_and_the_level_report_on_an_advancement_track(call, company, 
     )
     result = rerun.results.get()
     assert result.outcome == "pass" and result.reason_ko.startswith("패스트트랙 적용")
+
+
+def test_audit_events_belong_to_the_call_operator_and_the_lead(ready, sme_user, staff, operator, company):
+    submission, _ = services.application_submit(sme_user, ready)
+    event = AuditEvent.objects.get(
+        action="transition", object_id=str(ready.pk), after={"status": "submitted"}
+    )
+    assert (event.operator, event.company) == (operator, company)
+    run = services.eligibility_run(submission.eligibility_runs.get().pk)
+    event = AuditEvent.objects.get(action="eligibility_checked", object_id=str(run.pk))
+    assert (event.operator, event.company) == (operator, company)
+    assert AuditEvent.objects.visible_to(staff).filter(pk=event.pk).exists()
+
+
+def test_a_thread_goes_back_and_forth_and_the_document_may_follow_an_answer(ready, sme_user, staff):
+    services.application_submit(sme_user, ready)
+    ready.refresh_from_db()
+    query = services.clarification_ask(
+        staff,
+        ready,
+        subject="견적서",
+        body="공급기업 견적서를 올려 주십시오.",
+        reply_by=timezone.now() + datetime.timedelta(days=2),
+        requested_document="supplier_quotation",
+    )
+    services.clarification_reply(sme_user, query, body="곧 올리겠습니다.")
+    query.refresh_from_db()
+    assert query.status == ClarificationStatus.ANSWERED
+    document = services.document_add(
+        sme_user, ready, kind="supplier_quotation", file=_pdf(), original_name="견적.pdf", clarification=query
+    )
+    services.clarification_reply(staff, query, body="금액이 다릅니다. 다시 확인해 주십시오.")
+    query.refresh_from_db()
+    assert query.status == ClarificationStatus.OPEN, "a staff follow-up waits for the applicant again"
+    assert document.clarification == query
