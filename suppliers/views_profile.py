@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +28,9 @@ from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
 from organizations.forms import DatePartsField, date_parts
 from organizations.models import AuditEvent, Company, Operator, Role
-from organizations.pages import filter_form, paginate
+from organizations.pages import file_label, file_response, filter_form, paginate
 from organizations.templatetags.sfms_format import lname
-from organizations.uploads import CONTENT_TYPE, extension_of, human_size
+from organizations.uploads import extension_of
 from organizations.views import _with_changes
 
 from . import rating, services
@@ -114,34 +114,6 @@ def _validation_error(form, exc):
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _file_response(fieldfile, filename):
-    """A stored file as a download, or 404 when it is missing (never a 500)."""
-    if not fieldfile:
-        raise Http404
-    try:
-        handle = fieldfile.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    ext = extension_of(filename) or extension_of(fieldfile.name)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename,
-        content_type=CONTENT_TYPE.get(ext, "application/octet-stream"),
-    )
-
-
-def _file_label(fieldfile, name):
-    """KRDS file-list style: "사업자등록증.pdf [pdf, 17KB]"."""
-    try:
-        size = fieldfile.size if fieldfile else None
-    except OSError:
-        size = None
-    ext = extension_of(name)
-    details = ", ".join(filter(None, [ext, human_size(size)]))
-    return f"{name} [{details}]" if details else name
 
 
 # --- the supplier's own profile: access ------------------------------------------------------------
@@ -401,12 +373,12 @@ def profile_sections(profile, *, today=None):
     for cert in certifications:
         cert.expired = cert.valid_until is not None and cert.valid_until < today
         cert.file_label = (
-            _file_label(cert.document, f"{cert}.{extension_of(cert.document.name)}") if cert.document else ""
+            file_label(cert.document, f"{cert}.{extension_of(cert.document.name)}") if cert.document else ""
         )
     cases = list(profile.cases.select_related("client_sector", "client_region").order_by("-year", "pk"))
     documents = list(profile.documents.order_by("kind", "pk"))
     for doc in documents:
-        doc.label = _file_label(doc.file, doc.original_name)
+        doc.label = file_label(doc.file, doc.original_name)
     return {
         "company": profile.company,
         "domains": list(profile.domains.order_by("order", "code")),
@@ -599,7 +571,7 @@ def _child_form(request, profile, kind, obj=None):
             "item_form": form,
             "heading": spec.edit_title if obj else spec.add_title,
             "warn_review": spec.material and profile.status == S.REGISTERED,
-            "current_file": _file_label(obj.document, f"{obj}.{extension_of(obj.document.name)}")
+            "current_file": file_label(obj.document, f"{obj}.{extension_of(obj.document.name)}")
             if kind == "certification" and obj is not None and obj.document
             else "",
         },
@@ -688,7 +660,7 @@ def certification_delete(request, profile, pk):
 @supplier_required
 def certification_file(request, profile, pk):
     cert = _own(request, profile, Certification, pk)
-    return _file_response(cert.document, f"{cert}.{extension_of(cert.document.name)}")
+    return file_response(cert.document, f"{cert}.{extension_of(cert.document.name)}")
 
 
 @require_safe
@@ -781,7 +753,7 @@ def document_delete(request, profile, pk):
 @supplier_required
 def document_file(request, profile, pk):
     doc = _own(request, profile, SupplierDocument, pk)
-    return _file_response(doc.file, doc.original_name)
+    return file_response(doc.file, doc.original_name)
 
 
 # --- check answers, submit, confirmation -------------------------------------------------------------
@@ -1097,14 +1069,14 @@ def review_assessment(request, pk):
 @reviewer_required
 def review_document_file(request, pk):
     doc = get_object_or_404(SupplierDocument.objects.visible_to(request.user), pk=pk)
-    return _file_response(doc.file, doc.original_name)
+    return file_response(doc.file, doc.original_name)
 
 
 @require_safe
 @reviewer_required
 def review_certification_file(request, pk):
     cert = get_object_or_404(Certification.objects.visible_to(request.user), pk=pk)
-    return _file_response(cert.document, f"{cert}.{extension_of(cert.document.name)}")
+    return file_response(cert.document, f"{cert}.{extension_of(cert.document.name)}")
 
 
 # The access walk (tests/test_access_walk.py) reads which model each object URL refers to.

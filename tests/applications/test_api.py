@@ -49,38 +49,6 @@ def act_as(client, user):
 
 
 @pytest.fixture
-def call(operator):
-    call = factories.make_call(operator, status="open", opens_in_days=-1, closes_in_days=10)
-    factories.make_required_documents(call)
-    return call
-
-
-@pytest.fixture
-def track(call):
-    return factories.make_track(call, "basic")
-
-
-@pytest.fixture
-def sme_user(company):
-    return factories.make_member(Role.SME_MEMBER, company=company)
-
-
-@pytest.fixture
-def supplier():
-    return factories.make_supplier("용접자동화")
-
-
-@pytest.fixture
-def supplier_user(supplier):
-    return factories.make_member(Role.SUPPLIER_MEMBER, company=supplier.company)
-
-
-@pytest.fixture
-def staff(operator):
-    return factories.make_member(Role.OPERATOR_STAFF, operator=operator)
-
-
-@pytest.fixture
 def outsiders(other_company, other_operator):
     return {
         "other_sme": factories.make_member(Role.SME_MEMBER, company=other_company),

@@ -39,23 +39,6 @@ PNG = (
 
 
 @pytest.fixture
-def call(operator):
-    call = factories.make_call(operator, status="open", opens_in_days=-1, closes_in_days=10)
-    factories.make_required_documents(call)
-    return call
-
-
-@pytest.fixture
-def track(call):
-    return factories.make_track(call, "basic")
-
-
-@pytest.fixture
-def sme_user(company):
-    return factories.make_member(Role.SME_MEMBER, company=company)
-
-
-@pytest.fixture
 def sme(client, sme_user):
     client.force_login(sme_user)
     return client

@@ -44,11 +44,6 @@ def sme_user(company):
 
 
 @pytest.fixture
-def supplier():
-    return factories.make_supplier("용접자동화")
-
-
-@pytest.fixture
 def submitted(call, company, sme_user, supplier):
     track = factories.make_track(call, "basic")
     application = factories.make_application(track, company, sme_user, supplier=supplier)

@@ -26,33 +26,6 @@ pytestmark = pytest.mark.django_db
 NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
-@pytest.fixture
-def call(operator):
-    call = factories.make_call(operator, status="open", opens_in_days=-1, closes_in_days=10)
-    factories.make_required_documents(call)
-    return call
-
-
-@pytest.fixture
-def sme_user(company):
-    return factories.make_member(Role.SME_MEMBER, company=company)
-
-
-@pytest.fixture
-def supplier():
-    return factories.make_supplier("용접자동화")
-
-
-@pytest.fixture
-def supplier_user(supplier):
-    return factories.make_member(Role.SUPPLIER_MEMBER, company=supplier.company)
-
-
-@pytest.fixture
-def staff(operator):
-    return factories.make_member(Role.OPERATOR_STAFF, operator=operator)
-
-
 def _pdf(text):
     return b"%PDF-1.4\n% " + text.encode() + b"\n%%EOF\n"
 

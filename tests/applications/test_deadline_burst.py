@@ -20,7 +20,7 @@ from applications.models import Application, Submission
 from organizations.models import Role
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 APPLICANTS = 200
 DOUBLE_CLICKS = 20
@@ -93,11 +93,13 @@ def test_two_hundred_submissions_around_the_deadline(live_server):
             assert status in (200, 201), (
                 f"arrived {cutoff - received:.3f}s before the deadline, refused: {body}"
             )
+        elif status == 200:  # a double click arriving late: the answer is the submission made in time
+            assert datetime.datetime.fromisoformat(body["submitted_at"]).timestamp() < cutoff, body
         else:
             assert status == 409, f"arrived {received - cutoff:.3f}s after the deadline, accepted: {body}"
             assert body["code"] == "call_closed" and "접수가 마감되었습니다" in body["message"], body
         # and as the applicant sees it: sent after the deadline is late whatever the server's load.
-        if sent >= cutoff:
+        if sent >= cutoff and status != 200:
             assert status == 409, f"sent {sent - cutoff:.3f}s after the deadline and accepted: {body}"
         by_app.setdefault(pk, []).append((status, body))
 

@@ -51,11 +51,6 @@ def staff(operator):
     return factories.make_member(Role.OPERATOR_STAFF, operator=operator, full_name="박운영")
 
 
-@pytest.fixture
-def supplier():
-    return factories.make_supplier("용접자동화")
-
-
 def submit(track, supplier, *, name="한빛정밀", region_code="41", employees=42, run=True):
     """A firm's application on `track`, submitted; its eligibility run done when `run`."""
     company = factories.make_company(name, region_code=region_code, employees=employees)

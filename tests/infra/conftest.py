@@ -97,7 +97,7 @@ class WorkerProcess:
 def spawn_worker(tmp):
     """Start `celery -A sfms worker` on the test database and the test broker; return it once ready."""
     mail_dir = tmp / "mail"
-    mail_dir.mkdir(exist_ok=True)
+    mail_dir.mkdir(parents=True, exist_ok=True)
     log_path = tmp / f"worker-{uuid.uuid4().hex[:6]}.log"
     env = {
         **os.environ,

@@ -6,6 +6,7 @@ import datetime
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -15,10 +16,27 @@ from applications.models import EligibilityResult, EligibilityRun, RunStatus
 from organizations.models import Role
 from programs.models import EligibilityRule
 from tests import factories
-from tests.infra.conftest import database_url, spawn_worker
+from tests.infra.conftest import TEST_BROKER_URL, celery_app_broker, database_url, spawn_worker
 from tests.infra.test_celery_worker import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def worker(django_db_setup, tmp_path):
+    """A worker of this test's own: a flush between transactional tests can give the content types
+    new ids, and a worker kept from an earlier test would write audit rows with the old ones."""
+    broker = redis.Redis.from_url(TEST_BROKER_URL)
+    broker.flushdb()
+    started = spawn_worker(tmp_path)
+    try:
+        with celery_app_broker(TEST_BROKER_URL):
+            yield started
+    finally:
+        started.stop()
+        broker.flushdb()
+        broker.close()
+
 
 RULES = (
     ("sme_size", {"max_employees": 300, "max_revenue": 150_000_000_000, "combine": "any"}),
@@ -49,7 +67,7 @@ def _count(sql):
         return cursor.fetchone()[0]
 
 
-def test_worker_checks_eligibility_after_submission(celery_worker):
+def test_worker_checks_eligibility_after_submission(worker):
     sme, application = _submitted()
     submission, _ = services.application_submit(sme, application)  # enqueues on commit
     run = submission.eligibility_runs.get()
@@ -58,16 +76,16 @@ def test_worker_checks_eligibility_after_submission(celery_worker):
         run.refresh_from_db()
         return run.status == RunStatus.DONE
 
-    assert wait_for(done), celery_worker.log()
+    assert wait_for(done), worker.log()
     assert run.outcome == "pass"
     assert list(run.results.values_list("kind", flat=True)) == [kind for kind, _ in RULES]
 
 
-def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(celery_worker, tmp_path):
+def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(worker, tmp_path):
     sme, application = _submitted()
     submission, _ = services.application_submit(sme, application)
     run = submission.eligibility_runs.get()
-    assert wait_for(lambda: EligibilityRun.objects.get(pk=run.pk).status == RunStatus.DONE)
+    assert wait_for(lambda: EligibilityRun.objects.get(pk=run.pk).status == RunStatus.DONE), worker.log()
     # A second run, held back by a row lock the test takes, so the worker is caught mid-task.
     stuck = EligibilityRun.objects.create(submission=submission, reason="재확인")
     with psycopg.connect(database_url(settings.DATABASES["default"])) as blocker:
@@ -77,15 +95,15 @@ def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
             "AND query LIKE '%%applications_eligibilityrun%%'"
         )
-        assert wait_for(lambda: _count(waiting) == 1), celery_worker.log()
-        celery_worker.proc.kill()  # SIGKILL: no warm shutdown, the task's transaction is cut
-        celery_worker.proc.wait(timeout=10)
+        assert wait_for(lambda: _count(waiting) == 1), worker.log()
+        worker.proc.kill()  # SIGKILL: no warm shutdown, the task's transaction is cut
+        worker.proc.wait(timeout=10)
         blocker.rollback()
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.PENDING and stuck.attempts == 0
     assert not EligibilityResult.objects.filter(run=stuck).exists()
 
-    replacement = spawn_worker(tmp_path)
+    replacement = spawn_worker(tmp_path / "replacement")
     try:
         later = timezone.now() + services.STALE_RUN_AGE + datetime.timedelta(seconds=1)
         assert services.eligibility_requeue_stale(now=later) == 1
