@@ -43,6 +43,7 @@ DECLARATIONS = {
     "no_sanctions": True,
     "not_closed": True,
     "no_financial_default": True,
+    "prior_supports": [],
 }
 SUBMITTERS = [
     # name, region, KSIC, employees

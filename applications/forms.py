@@ -10,11 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.forms import BusinessNumberField, CountField, LocalizedModelChoiceField, WonField, required
-from organizations.models import Region
+from organizations.models import Region, SmartFactoryLevel
 from organizations.uploads import CheckedFileField
 
 from .models import BUDGET_FIELDS, MAX_PROJECT_COST, BudgetCategory, MemberRole
-from .rules import DECLARATIONS, declaration_label
+from .rules import DECLARATIONS, PRIOR_SUPPORTS, SUPPORT_LEVELS, declaration_label
 from .services import PLAN_FIELDS
 
 
@@ -131,22 +131,79 @@ class BudgetForm(SectionForm):
 
 
 class DeclarationsForm(SectionForm):
+    """The four declarations, and whether the firm had government smart-factory support in the last
+    three years (the duplicate-support rule runs on this answer)."""
+
     model_fields = ("declarations",)
+
+    prior_support = forms.ChoiceField(
+        label=_("최근 3년 안에 정부 스마트공장 구축 지원을 받은 적이 있습니까?"),
+        choices=[("none", _("아니요, 받은 적이 없습니다")), ("received", _("네, 받았습니다"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    prior_year = forms.IntegerField(
+        label=_("지원받은 연도"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("‘네’를 고른 경우에 입력합니다. 가장 최근에 받은 지원의 연도, 예: 2025"),
+    )
+    prior_level = forms.ChoiceField(
+        label=_("지원받은 수준"),
+        required=False,
+        choices=[("", _("선택해 주십시오"))]
+        + [(level, label) for level, label in SmartFactoryLevel.choices if level in SUPPORT_LEVELS],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key in DECLARATIONS:
             self.fields[key] = forms.BooleanField(label=declaration_label(key), required=False)
 
+    def declaration_fields(self):
+        return [self[key] for key in DECLARATIONS]
+
     @classmethod
     def initial_for(cls, application):
-        return {key: (application.declarations or {}).get(key) is True for key in DECLARATIONS}
+        declared = application.declarations or {}
+        initial = {key: declared.get(key) is True for key in DECLARATIONS}
+        supports = declared.get(PRIOR_SUPPORTS)
+        if supports == []:
+            initial["prior_support"] = "none"
+        elif supports:
+            initial.update(
+                prior_support="received", prior_year=supports[0]["year"], prior_level=supports[0]["level"]
+            )
+        return initial
 
-    def declarations(self):
-        return {key: bool(self.cleaned_data.get(key)) for key in DECLARATIONS}
+    def clean(self):
+        data = super().clean()
+        if data.get("prior_support") == "received":
+            if not data.get("prior_year") and "prior_year" not in self.errors:
+                self.add_error("prior_year", _("지원받은 연도를 입력해 주십시오."))
+            if not data.get("prior_level"):
+                self.add_error("prior_level", _("지원받은 수준을 선택해 주십시오."))
+        return data
+
+    def declarations(self, application=None):
+        data = self.cleaned_data
+        value = {key: bool(data.get(key)) for key in DECLARATIONS}
+        choice = data.get("prior_support")
+        if choice == "none":
+            value[PRIOR_SUPPORTS] = []
+        elif choice == "received" and data.get("prior_year") and data.get("prior_level"):
+            value[PRIOR_SUPPORTS] = [
+                {"year": data["prior_year"], "level": data["prior_level"], "programme": ""}
+            ]
+        elif application is not None and PRIOR_SUPPORTS in (application.declarations or {}):
+            value[PRIOR_SUPPORTS] = application.declarations[
+                PRIOR_SUPPORTS
+            ]  # half-typed: keep the last answer
+        return value
 
     def changes(self, application):
-        value = self.declarations()
+        value = self.declarations(application)
         return {} if value == (application.declarations or {}) else {"declarations": value}
 
     def valid_changes(self, application, posted):

@@ -42,10 +42,33 @@ def section_of(field_name):
     return _FIELD_SECTION.get(field_name, "budget" if field_name.startswith("budget_") else "plan")
 
 
+PRIOR_SUPPORTS = "prior_supports"  # declarations key: [] = none received, [{year, level}] = received
+SUPPORT_LEVELS = ("basic", "intermediate_1", "intermediate_2", "advanced")
+
+
+def clean_prior_supports(value):
+    """[{"year": 2025, "level": "basic", "programme": "..."}] with sane values, or None if unusable."""
+    if not isinstance(value, list):
+        return None
+    cleaned = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        year, level = item.get("year"), item.get("level")
+        if not (isinstance(year, int) and 2000 <= year <= 2100 and level in SUPPORT_LEVELS):
+            return None
+        cleaned.append({"year": year, "level": level, "programme": str(item.get("programme") or "")[:100]})
+    return cleaned
+
+
 def clean_declarations(value):
-    """Only known declarations, as booleans; anything else is dropped."""
+    """Only known declarations, as booleans, and the prior-support answer; anything else is dropped."""
     value = value if isinstance(value, dict) else {}
-    return {key: value.get(key) is True for key in DECLARATIONS if key in value}
+    cleaned = {key: value.get(key) is True for key in DECLARATIONS if key in value}
+    supports = clean_prior_supports(value.get(PRIOR_SUPPORTS))
+    if supports is not None:
+        cleaned[PRIOR_SUPPORTS] = supports
+    return cleaned
 
 
 def won(amount):
@@ -137,10 +160,13 @@ def declaration_label(key):
 
 
 def declaration_problems(declarations):
+    problems = []
     unanswered = [declaration_label(k) for k in DECLARATIONS if declarations.get(k) is not True]
     if unanswered:
-        return [_("다음 사항을 확인해 주십시오: %(items)s") % {"items": ", ".join(unanswered)}]
-    return []
+        problems.append(_("다음 사항을 확인해 주십시오: %(items)s") % {"items": ", ".join(unanswered)})
+    if clean_prior_supports(declarations.get(PRIOR_SUPPORTS)) is None:
+        problems.append(_("최근 3년 안에 정부 스마트공장 구축 지원을 받은 적이 있는지 답해 주십시오."))
+    return problems
 
 
 def section_problems(application, *, members, kpis, missing_documents, win_win, max_duration):

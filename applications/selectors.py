@@ -196,8 +196,19 @@ def application_facts(application, submission):
             for m in snapshot["members"]
             if m["role"] == MemberRole.SUPPLIER
         ),
-        # Past support comes from agreed projects (monitoring), which are not recorded yet: unknown,
-        # so that rule asks the operator to check rather than pass on no evidence.
-        prior_supports=None,
+        # What the applicant declared (agreed projects will add the record once monitoring exists);
+        # an application frozen without the answer leaves it unknown, for the operator to check.
+        prior_supports=_prior_supports(snapshot["declarations"].get("prior_supports")),
         declarations=snapshot["declarations"],
+    )
+
+
+def _prior_supports(declared):
+    from .rules import clean_prior_supports
+
+    cleaned = clean_prior_supports(declared)
+    if cleaned is None:
+        return None
+    return tuple(
+        eligibility.PriorSupport(level=s["level"], year=s["year"], programme=s["programme"]) for s in cleaned
     )

@@ -211,6 +211,7 @@ ALL_DECLARATIONS = {
     "no_sanctions": True,
     "not_closed": True,
     "no_financial_default": True,
+    "prior_supports": [],
 }
 
 

@@ -253,9 +253,17 @@ def test_kpis_saved_with_custom_added_and_deleted(sme, draft):
 def test_declarations_section(sme, draft):
     response = sme.post(url("declarations", draft.pk), {"no_tax_arrears": "on", "completed": "yes"})
     assert "다음 사항을 확인해 주십시오" in summary(response)[0]
+    checked = {key: "on" for key, value in factories.ALL_DECLARATIONS.items() if value is True}
+    response = sme.post(url("declarations", draft.pk), {**checked, "completed": "yes"})
+    assert "정부 스마트공장 구축 지원을 받은 적이 있는지 답해 주십시오" in summary(response)[0]
     response = sme.post(
-        url("declarations", draft.pk),
-        {**dict.fromkeys(factories.ALL_DECLARATIONS, "on"), "completed": "yes"},
+        url("declarations", draft.pk), {**checked, "prior_support": "received", "completed": "yes"}
+    )
+    assert "지원받은 연도를 입력해 주십시오." in text(
+        response
+    ) and "지원받은 수준을 선택해 주십시오." in text(response)
+    response = sme.post(
+        url("declarations", draft.pk), {**checked, "prior_support": "none", "completed": "yes"}
     )
     assert response.status_code == 302
     draft.refresh_from_db()

@@ -459,3 +459,42 @@ def test_a_thread_goes_back_and_forth_and_the_document_may_follow_an_answer(read
     query.refresh_from_db()
     assert query.status == ClarificationStatus.OPEN, "a staff follow-up waits for the applicant again"
     assert document.clarification == query
+
+
+@pytest.mark.parametrize(
+    ("declared", "outcome", "words"),
+    [
+        ([], "pass", "지원을 받은 이력이 없습니다"),
+        (
+            [{"year": timezone.localdate().year - 1, "level": "basic"}],
+            "fail",
+            "지원을 받은 기업은 신청할 수 없습니다",
+        ),
+        ([{"year": timezone.localdate().year - 1, "level": "intermediate_1"}], "pass", "이력이 없습니다"),
+    ],
+)
+def test_duplicate_support_rule_runs_on_what_the_applicant_declared(
+    ready, sme_user, declared, outcome, words
+):
+    _rules(ready.call, ("no_duplicate_support", {"years": 3, "same_level": True}))
+    services.application_update(
+        sme_user, ready, {"declarations": {**factories.ALL_DECLARATIONS, "prior_supports": declared}}
+    )
+    submission, _ = services.application_submit(sme_user, ready)
+    assert submission.snapshot["declarations"]["prior_supports"][: len(declared)] == [
+        {**d, "programme": ""} for d in declared
+    ]
+    result = services.eligibility_run(submission.eligibility_runs.get().pk).results.get()
+    assert result.outcome == outcome and words in result.reason_ko
+
+
+def test_the_prior_support_question_must_be_answered(ready, sme_user):
+    without = {k: v for k, v in factories.ALL_DECLARATIONS.items() if k != "prior_supports"}
+    services.application_update(sme_user, ready, {"declarations": {**without, "prior_supports": "garbage"}})
+    ready.refresh_from_db()
+    assert "prior_supports" not in ready.declarations
+    blockers = services.submission_blockers(ready)
+    assert (
+        "declarations",
+        "최근 3년 안에 정부 스마트공장 구축 지원을 받은 적이 있는지 답해 주십시오.",
+    ) in blockers

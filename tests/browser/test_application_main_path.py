@@ -209,6 +209,7 @@ def test_sme_applies_with_a_supplier_who_accepts_elsewhere_and_sees_eligibility_
     page.get_by_role("link", name="확인 사항 동의").click()
     for checkbox in page.locator("fieldset.form-group input[type=checkbox]").all():
         checkbox.check()
+    page.get_by_label("아니요, 받은 적이 없습니다").check()
     check_page(page, "app-14-declarations")
     complete_and_continue(page)
     expect(page.get_by_text("6개 중 6개 완료")).to_be_visible()
