@@ -84,3 +84,24 @@ def company(db):
 @pytest.fixture
 def other_company(db):
     return factories.make_company("다른기업", region_code="26")
+
+
+@pytest.fixture
+def fresh_celery_worker(django_db_setup, tmp_path):
+    """A real Celery worker of this test's own, on the test database and the test broker, with this
+    process publishing there. Its own, because a flush between transactional tests can give content
+    types new ids and a worker kept from an earlier test would write audit rows with the old ones."""
+    import redis
+
+    from tests.infra.conftest import TEST_BROKER_URL, celery_app_broker, spawn_worker
+
+    broker = redis.Redis.from_url(TEST_BROKER_URL)
+    broker.flushdb()
+    started = spawn_worker(tmp_path / "worker")
+    try:
+        with celery_app_broker(TEST_BROKER_URL):
+            yield started
+    finally:
+        started.stop()
+        broker.flushdb()
+        broker.close()

@@ -6,10 +6,9 @@ the budget (live shares by htmx), the KPIs, uploads the required documents, conf
 declarations, checks the answers, submits, gets the receipt (and its PDF when that view answers),
 and sees the eligibility results appear without reloading by hand. axe runs on every page.
 
-The eligibility task: the live server's requests enqueue `applications.run_eligibility` on a Redis
-database no worker listens to in this test, so the test thread runs the task's body
-(`services.eligibility_run(run_id)`) while the receipt page is polling; the page then shows the
-results on its own (the real worker is exercised in tests/applications' worker tests).
+The eligibility check is run by a real Celery worker started for this test (`fresh_celery_worker`):
+the live server's submission enqueues it on commit and the receipt page, polling every 3 seconds,
+shows the results when the worker has stored them.
 """
 
 import datetime
@@ -20,7 +19,6 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from applications import services
 from applications.models import Application, EligibilityRun, MemberStatus, Submission
 from organizations.models import Role
 from programs import diagnosis, eligibility
@@ -84,7 +82,7 @@ def complete_and_continue(page):
 
 
 def test_sme_applies_with_a_supplier_who_accepts_elsewhere_and_sees_eligibility_live(
-    page, browser, browser_context_args, live_server, world, tmp_path
+    page, browser, browser_context_args, live_server, world, tmp_path, fresh_celery_worker
 ):
     # --- self-diagnosis → recommended call → start ------------------------------------------------
     sign_in(page, live_server, "sme@hanbit.kr")
@@ -227,19 +225,15 @@ def test_sme_applies_with_a_supplier_who_accepts_elsewhere_and_sees_eligibility_
     expect(page.get_by_text("신청 자격을 확인하고 있습니다")).to_be_visible()
     check_page(page, "app-17-receipt-pending")
 
-    # The receipt PDF is built by the copies work; assert it only once that view answers.
     pdf_url = live_server.url + f"/applications/submissions/{submission.pk}/receipt.pdf"
     answer = page.request.get(pdf_url)
-    if answer.status == 200:
-        assert answer.body().startswith(b"%PDF-")
-    else:  # still the 404 placeholder in applications/views_copies.py
-        assert answer.status == 404
+    assert answer.status == 200 and answer.body().startswith(b"%PDF-")
 
     # --- eligibility results appear without reloading ------------------------------------------------
-    run = EligibilityRun.objects.get(submission=submission)
-    services.eligibility_run(run.pk)  # the task body, while the page polls every 3 seconds
     table = page.locator(".eligibility-table")
-    expect(table).to_be_visible(timeout=15_000)
+    expect(table).to_be_visible(timeout=30_000)  # the worker runs the check; the page polls
+    run = EligibilityRun.objects.get(submission=submission)
+    assert run.status == "done", fresh_celery_worker.log()
     results = list(run.results.order_by("order"))
     assert results
     expect(table.locator("tbody tr")).to_have_count(len(results))

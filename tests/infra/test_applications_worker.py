@@ -6,7 +6,6 @@ import datetime
 
 import psycopg
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -16,26 +15,10 @@ from applications.models import EligibilityResult, EligibilityRun, RunStatus
 from organizations.models import Role
 from programs.models import EligibilityRule
 from tests import factories
-from tests.infra.conftest import TEST_BROKER_URL, celery_app_broker, database_url, spawn_worker
+from tests.infra.conftest import database_url, spawn_worker
 from tests.infra.test_celery_worker import wait_for
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def worker(django_db_setup, tmp_path):
-    """A worker of this test's own: a flush between transactional tests can give the content types
-    new ids, and a worker kept from an earlier test would write audit rows with the old ones."""
-    broker = redis.Redis.from_url(TEST_BROKER_URL)
-    broker.flushdb()
-    started = spawn_worker(tmp_path)
-    try:
-        with celery_app_broker(TEST_BROKER_URL):
-            yield started
-    finally:
-        started.stop()
-        broker.flushdb()
-        broker.close()
 
 
 RULES = (
@@ -67,7 +50,7 @@ def _count(sql):
         return cursor.fetchone()[0]
 
 
-def test_worker_checks_eligibility_after_submission(worker):
+def test_worker_checks_eligibility_after_submission(fresh_celery_worker):
     sme, application = _submitted()
     submission, _ = services.application_submit(sme, application)  # enqueues on commit
     run = submission.eligibility_runs.get()
@@ -76,16 +59,20 @@ def test_worker_checks_eligibility_after_submission(worker):
         run.refresh_from_db()
         return run.status == RunStatus.DONE
 
-    assert wait_for(done), worker.log()
+    assert wait_for(done), fresh_celery_worker.log()
     assert run.outcome == "pass"
     assert list(run.results.values_list("kind", flat=True)) == [kind for kind, _ in RULES]
 
 
-def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(worker, tmp_path):
+def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(
+    fresh_celery_worker, tmp_path
+):
     sme, application = _submitted()
     submission, _ = services.application_submit(sme, application)
     run = submission.eligibility_runs.get()
-    assert wait_for(lambda: EligibilityRun.objects.get(pk=run.pk).status == RunStatus.DONE), worker.log()
+    assert wait_for(lambda: EligibilityRun.objects.get(pk=run.pk).status == RunStatus.DONE), (
+        fresh_celery_worker.log()
+    )
     # A second run, held back by a row lock the test takes, so the worker is caught mid-task.
     stuck = EligibilityRun.objects.create(submission=submission, reason="재확인")
     with psycopg.connect(database_url(settings.DATABASES["default"])) as blocker:
@@ -95,9 +82,9 @@ def test_a_worker_killed_mid_check_leaves_nothing_and_the_check_runs_once_later(
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
             "AND query LIKE '%%applications_eligibilityrun%%'"
         )
-        assert wait_for(lambda: _count(waiting) == 1), worker.log()
-        worker.proc.kill()  # SIGKILL: no warm shutdown, the task's transaction is cut
-        worker.proc.wait(timeout=10)
+        assert wait_for(lambda: _count(waiting) == 1), fresh_celery_worker.log()
+        fresh_celery_worker.proc.kill()  # SIGKILL: no warm shutdown, the task's transaction is cut
+        fresh_celery_worker.proc.wait(timeout=10)
         blocker.rollback()
     stuck.refresh_from_db()
     assert stuck.status == RunStatus.PENDING and stuck.attempts == 0
