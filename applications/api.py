@@ -28,6 +28,7 @@ from sfms.middleware import received_at
 
 from . import documents as copies
 from . import services
+from .filters import OUTCOME_LABELS, with_list_facts, with_supplier
 from .models import (
     Application,
     ApplicationDocument,
@@ -91,13 +92,30 @@ def get_scoped(queryset, pk):
 
 
 class ApplicationFilter(django_filters.FilterSet):
+    """The operator list's filters (applications.filters), by id and code for API clients."""
+
     status = django_filters.ChoiceFilter(label=_("상태"), choices=ApplicationStatus.choices)
     call = django_filters.NumberFilter(label=_("공고 ID"), field_name="call_id")
     track = django_filters.NumberFilter(label=_("지원 유형 ID"), field_name="track_id")
+    region = django_filters.CharFilter(
+        label=_("주관 도입기업 지역 코드(예: 48)"), field_name="lead__region_id"
+    )
+    eligibility = django_filters.ChoiceFilter(
+        label=_("최근 자격 확인 결과"), choices=list(OUTCOME_LABELS.items()), method="filter_eligibility"
+    )
+    supplier = django_filters.CharFilter(
+        label=_("공급기업 이름 또는 사업자등록번호"), method="filter_supplier"
+    )
 
     class Meta:
         model = Application
-        fields = ["status", "call", "track"]
+        fields = ["status", "call", "track", "region", "eligibility", "supplier"]
+
+    def filter_eligibility(self, queryset, name, value):
+        return with_list_facts(queryset).filter(eligibility_outcome=value)
+
+    def filter_supplier(self, queryset, name, value):
+        return with_supplier(queryset, value)
 
 
 class ApplicationPartFilter(django_filters.FilterSet):

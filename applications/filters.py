@@ -60,6 +60,22 @@ def with_list_facts(queryset):
     )
 
 
+def with_supplier(queryset, value):
+    """Applications with a live supplier member whose name contains `value`, or whose business
+    number contains its digits (hyphens or not)."""
+    value = (value or "").strip()
+    if not value:
+        return queryset
+    suppliers = ConsortiumMember.objects.unrestricted().filter(
+        application=OuterRef("pk"), role=MemberRole.SUPPLIER, status__in=LIVE_MEMBER_STATES
+    )
+    match = Q(company__name__icontains=value)
+    digits = compact_business_number(value)
+    if digits.isdigit() and len(digits) >= 3:
+        match |= Q(company__business_number__contains=digits)
+    return queryset.filter(Exists(suppliers.filter(match)))
+
+
 def _track_label(track):
     english = (translation.get_language() or "ko").lower().startswith("en")
     name = (track.name_en if english and track.name_en else track.name_ko) or track.get_level_display()
@@ -132,17 +148,7 @@ class ApplicationFilter(django_filters.FilterSet):
         return qs
 
     def filter_supplier(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        suppliers = ConsortiumMember.objects.unrestricted().filter(
-            application=OuterRef("pk"), role=MemberRole.SUPPLIER, status__in=LIVE_MEMBER_STATES
-        )
-        match = Q(company__name__icontains=value)
-        digits = compact_business_number(value)
-        if digits.isdigit() and len(digits) >= 3:
-            match |= Q(company__business_number__contains=digits)
-        return queryset.filter(Exists(suppliers.filter(match)))
+        return with_supplier(queryset, value)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -124,6 +124,31 @@ def test_filters_on_the_list(client, call, company, sme_user, supplier):
     assert _ids(client.get(base, {"call": call.pk + 1000})) == []
 
 
+def test_call_staff_filter_by_region_eligibility_and_supplier(client, call, track, staff, supplier):
+    """The operator list's filters, on the API: region code, latest eligibility outcome, supplier."""
+    from applications.models import EligibilityRun
+
+    rows = {}
+    for name, region in (("경남기업", "48"), ("부산기업", "26")):
+        firm = factories.make_company(name, region_code=region)
+        user = factories.make_member(Role.SME_MEMBER, company=firm)
+        other = factories.make_supplier("다른공급") if region == "26" else supplier
+        application = factories.make_application(track, firm, user, supplier=other)
+        submission, _ = services.application_submit(user, application)
+        rows[region] = (application, submission)
+    services.eligibility_run(EligibilityRun.objects.get(submission=rows["48"][1]).pk)
+    act_as(client, staff)
+    base = url("application-list")
+    gyeongnam, busan = rows["48"][0].pk, rows["26"][0].pk
+    assert _ids(client.get(base, {"region": "48"})) == [gyeongnam]
+    assert _ids(client.get(base, {"eligibility": "pass"})) == [gyeongnam]
+    assert _ids(client.get(base, {"eligibility": "pending"})) == [busan]
+    assert _ids(client.get(base, {"supplier": supplier.company.name})) == [gyeongnam]
+    number = supplier.company.business_number
+    assert _ids(client.get(base, {"supplier": f"{number[:3]}-{number[3:5]}-{number[5:]}"})) == [gyeongnam]
+    assert client.get(base, {"eligibility": "maybe"}).status_code == 400
+
+
 # --- drafts --------------------------------------------------------------------------------------------
 
 
