@@ -185,11 +185,11 @@ def _after_save(request, application):
 
 # --- task list --------------------------------------------------------------------------------------
 
-DONE, IN_PROGRESS, TODO, PROBLEM = "done", "progress", "todo", "problem"
+DONE, IN_PROGRESS, NOT_STARTED, PROBLEM = "done", "progress", "todo", "problem"
 STATUS_LABELS = {
     DONE: gettext_lazy("완료"),
     IN_PROGRESS: gettext_lazy("작성 중"),
-    TODO: gettext_lazy("시작 전"),
+    NOT_STARTED: gettext_lazy("시작 전"),
     PROBLEM: gettext_lazy("확인 필요"),
 }
 TASK_TITLES = {
@@ -251,7 +251,7 @@ def _tasks(application, parts):
         if section in application.completed_sections:
             status = PROBLEM if problems else DONE
         elif not _touched(application, section, parts):
-            status = TODO
+            status = NOT_STARTED
         elif section == "consortium" and any(m.status == MemberStatus.DECLINED for m in parts["members"]):
             status = PROBLEM
         else:

@@ -6,7 +6,6 @@ documents, and 404 for everyone outside the consortium and the call's staff."""
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 
@@ -22,8 +21,6 @@ from programs.documents import level_label
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
 def _pdf(text):
@@ -70,7 +67,6 @@ def pdf_text(content, tmp_path):
     ).stdout
 
 
-@NEEDS_POPPLER
 def test_receipt_pdf_has_the_receipt_number_and_korean_text(client, submission, sme_user, company, tmp_path):
     act_as(client, sme_user)
     response = client.get(reverse("applications:receipt-pdf", args=[submission.pk]))
@@ -82,7 +78,6 @@ def test_receipt_pdf_has_the_receipt_number_and_korean_text(client, submission, 
     assert "(KST)" in text and hashlib.sha256(_pdf("plan")).hexdigest()[:16] in text.replace("\n", "")
 
 
-@NEEDS_POPPLER
 def test_application_pdf_comes_from_the_snapshot_not_the_live_draft(
     client, submission, sme_user, supplier_user, tmp_path
 ):
