@@ -3,13 +3,29 @@ the eligibility rules run on. No writes here."""
 
 from dataclasses import dataclass, replace
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from organizations.models import AuditEvent
 from programs import eligibility, funding
 from programs.services import quote
 
-from .models import ApplicationDocument, MemberRole, MemberStatus
+from .models import (
+    Application,
+    ApplicationDocument,
+    Clarification,
+    ClarificationMessage,
+    ConsortiumMember,
+    EligibilityResult,
+    EligibilityRun,
+    MemberRole,
+    MemberStatus,
+    Submission,
+    SupportNote,
+)
 
 ADVANCEMENT_FROM = eligibility.LEVEL_ORDER.index("basic")
 
@@ -211,4 +227,54 @@ def _prior_supports(declared):
         return None
     return tuple(
         eligibility.PriorSupport(level=s["level"], year=s["year"], programme=s["programme"]) for s in cleaned
+    )
+
+
+def audit_trail(application, submissions):
+    """The application's trail: itself, its submissions, eligibility runs and results, consortium,
+    documents, clarifications and notes. The application was resolved inside the user's scope, so
+    the events about it are read without the tenant filter (they carry no operator of their own)."""
+    ct = ContentType.objects.get_for_models
+    types = ct(
+        Application,
+        Submission,
+        EligibilityRun,
+        EligibilityResult,
+        ConsortiumMember,
+        ApplicationDocument,
+        Clarification,
+        ClarificationMessage,
+        SupportNote,
+    )
+    sub_ids = [s.pk for s in submissions]
+    ids = {
+        Application: [application.pk],
+        Submission: sub_ids,
+        EligibilityRun: EligibilityRun.objects.unrestricted().filter(submission_id__in=sub_ids).values("pk"),
+        EligibilityResult: EligibilityResult.objects.unrestricted()
+        .filter(run__submission_id__in=sub_ids)
+        .values("pk"),
+        ConsortiumMember: ConsortiumMember.objects.unrestricted()
+        .filter(application=application)
+        .values("pk"),
+        ApplicationDocument: ApplicationDocument.objects.unrestricted()
+        .filter(application=application)
+        .values("pk"),
+        Clarification: Clarification.objects.unrestricted().filter(application=application).values("pk"),
+        ClarificationMessage: ClarificationMessage.objects.unrestricted()
+        .filter(clarification__application=application)
+        .values("pk"),
+    }
+    match = Q(pk__in=[])
+    for model, values in ids.items():
+        if isinstance(values, list):
+            match |= Q(content_type=types[model], object_id__in=[str(v) for v in values])
+        else:  # object_id is text: compare with the ids cast to text inside the database
+            text_ids = values.annotate(text_id=Cast("pk", TextField())).values("text_id")
+            match |= Q(content_type=types[model], object_id__in=text_ids)
+    return (
+        AuditEvent.objects.unrestricted()
+        .filter(match)
+        .select_related("actor", "content_type")
+        .order_by("-occurred_at", "-pk")
     )

@@ -13,10 +13,8 @@ import functools
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,24 +25,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, DomainError
 from organizations.forms import required
-from organizations.models import AuditEvent, Role
+from organizations.models import Role
 from organizations.pages import filter_form, paginate
 from programs import documents as call_documents
 from programs.forms_operator import TextDateField, percent_text
 from programs.funding import ROLE_LABELS
 from programs.models import Call, DocumentKind
 
-from . import exports, services
+from . import exports, selectors, services
 from .filters import LIST_STATUSES, OUTCOME_BADGES, ApplicationFilter, outcome_label
 from .models import (
     Application,
     ApplicationDocument,
     BudgetCategory,
-    Clarification,
-    ClarificationMessage,
-    ConsortiumMember,
     EligibilityResult,
-    EligibilityRun,
     KpiCode,
     MemberRole,
     MemberStatus,
@@ -361,56 +355,6 @@ def deadline_state(reply_by, status, now=None):
     return (call_documents.dday_label(days) if days >= 0 else ""), False
 
 
-def _audit_events(application, submissions):
-    """The application's trail: itself, its submissions, eligibility runs and results, consortium,
-    documents, clarifications and notes. The application was resolved inside the user's scope, so
-    the events about it are read without the tenant filter (they carry no operator of their own)."""
-    ct = ContentType.objects.get_for_models
-    types = ct(
-        Application,
-        Submission,
-        EligibilityRun,
-        EligibilityResult,
-        ConsortiumMember,
-        ApplicationDocument,
-        Clarification,
-        ClarificationMessage,
-        SupportNote,
-    )
-    sub_ids = [s.pk for s in submissions]
-    ids = {
-        Application: [application.pk],
-        Submission: sub_ids,
-        EligibilityRun: EligibilityRun.objects.unrestricted().filter(submission_id__in=sub_ids).values("pk"),
-        EligibilityResult: EligibilityResult.objects.unrestricted()
-        .filter(run__submission_id__in=sub_ids)
-        .values("pk"),
-        ConsortiumMember: ConsortiumMember.objects.unrestricted()
-        .filter(application=application)
-        .values("pk"),
-        ApplicationDocument: ApplicationDocument.objects.unrestricted()
-        .filter(application=application)
-        .values("pk"),
-        Clarification: Clarification.objects.unrestricted().filter(application=application).values("pk"),
-        ClarificationMessage: ClarificationMessage.objects.unrestricted()
-        .filter(clarification__application=application)
-        .values("pk"),
-    }
-    match = Q(pk__in=[])
-    for model, values in ids.items():
-        if isinstance(values, list):
-            match |= Q(content_type=types[model], object_id__in=[str(v) for v in values])
-        else:  # object_id is text: compare with the ids cast to text inside the database
-            text_ids = values.annotate(text_id=Cast("pk", TextField())).values("text_id")
-            match |= Q(content_type=types[model], object_id__in=text_ids)
-    return (
-        AuditEvent.objects.unrestricted()
-        .filter(match)
-        .select_related("actor", "content_type")
-        .order_by("-occurred_at", "-pk")
-    )
-
-
 def detail_context(request, application, *, note_form=None):
     user = request.user
     p = principal_for(user)
@@ -453,7 +397,7 @@ def detail_context(request, application, *, note_form=None):
     )
     from organizations.views import _with_changes  # shared display of before/after field labels
 
-    audit_page = paginate(request, _audit_events(application, submissions), per_page=20)
+    audit_page = paginate(request, selectors.audit_trail(application, submissions), per_page=20)
     _with_changes(audit_page.object_list)
     return {
         "application": application,
