@@ -278,3 +278,12 @@ def audit_trail(application, submissions):
         .select_related("actor", "content_type")
         .order_by("-occurred_at", "-pk")
     )
+
+
+def consortium_roles_of_snapshot(snapshot):
+    """The consortium roles a frozen submission had, for recomputing its shares (cost review)."""
+    return frozenset(
+        "large_firm"
+        for m in snapshot.get("members", [])
+        if m.get("role") == MemberRole.LARGE_FIRM and m.get("status") == MemberStatus.ACCEPTED
+    )

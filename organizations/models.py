@@ -140,6 +140,12 @@ class Company(models.Model):
         validators=[MinValueValidator(0, message=_("매출액은 0원 이상의 정수로 입력해 주십시오."))],
     )
     has_production_facility = models.BooleanField(_("생산시설 보유"), default=False)
+    business_group = models.CharField(
+        _("기업집단"),
+        max_length=80,
+        blank=True,
+        help_text=_("공정거래위원회 지정 기업집단명(예: 삼성). 평가위원 이해충돌 확인에 쓰입니다."),
+    )
     smart_factory_level = models.CharField(
         _("스마트공장 수준"), max_length=20, choices=SmartFactoryLevel.choices, default=SmartFactoryLevel.NONE
     )

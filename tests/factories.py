@@ -276,3 +276,66 @@ def make_application(track, lead, user, *, ready=True, supplier=None, supplier_s
                 continue
             make_document(application, required.kind, user)
     return application
+
+
+# --- evaluations ---------------------------------------------------------------------------------
+
+
+def make_submitted(track, lead=None, *, user=None, supplier=None, members=(), **extra):
+    """A submitted application whose eligibility check has run (pass with the default rules).
+
+    `members`: extra (company, role) pairs joined as accepted consortium members before submission.
+    """
+    from applications import services as app_services
+    from applications.models import ConsortiumMember, EligibilityRun
+
+    lead = lead or make_company(f"신청기업{next(_seq)}")
+    user = user or make_member(Role.SME_MEMBER, company=lead)
+    application = make_application(track, lead, user, supplier=supplier, **extra)
+    for company, role in members:
+        ConsortiumMember.objects.create(
+            application=application, company=company, role=role, status="accepted", invited_by=user
+        )
+    submission, _created = app_services.application_submit(user, application)
+    for run in EligibilityRun.objects.unrestricted().filter(submission=submission):
+        app_services.eligibility_run(run.pk)
+    return submission
+
+
+def make_evaluator(
+    operator, name="평가위원", *, company=None, kind="university", domains=(), confirmed=True, **extra
+):
+    """An evaluator in `operator`'s pool with a login, interests confirmed for a year unless told."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluations.models import Evaluator
+
+    user = make_member(Role.EVALUATOR, operator=operator, full_name=name)
+    evaluator = Evaluator.objects.create(
+        operator=operator,
+        user=user,
+        name=name,
+        affiliation_kind="company" if company is not None and kind == "university" else kind,
+        affiliation_name=company.name if company is not None else "한국공과대학교",
+        affiliation_company=company,
+        region_id="11",
+        interests_confirmed_at=timezone.now() if confirmed else None,
+        interests_valid_until=(timezone.localdate() + datetime.timedelta(days=365)) if confirmed else None,
+        **extra,
+    )
+    if domains:
+        evaluator.domains.set(domains)
+    return evaluator
+
+
+def seat(stage, evaluator, *, by, pledge=True):
+    """An accepted committee seat (pledge signed unless told), through the services."""
+    from evaluations import services as ev
+
+    s = ev.seat_invite(by, stage, evaluator)
+    s = ev.seat_respond(evaluator.user, s, accept=True)
+    if pledge:
+        s = ev.pledge_sign(evaluator.user, s, agree=True)
+    return s
