@@ -25,12 +25,16 @@ def navigation_for(principal, user=None):
         items.append((_("자가진단"), reverse("programs:diagnosis")))
         items.append((_("맞춤 공고 추천"), reverse("programs:recommendations")))
         items.append((_("내 신청서"), reverse("applications:my-list")))
+        items.append((_("평가 결과"), reverse("evaluations:my-results")))
     if principal.has_role(Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER):
         items.append((_("컨소시엄 참여 요청"), reverse("applications:invitations")))
     items.append((_("저장한 검색"), reverse("programs:saved-search-list")))
     if principal.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF) or principal.is_platform_admin:
         items.append((_("사업·공고 관리"), reverse("programs:operator-call-list")))
         items.append((_("신청서 관리"), reverse("applications:operator-list")))
+        items.append((_("평가·선정 관리"), reverse("evaluations:operator-home")))
+    if principal.has_role(Role.EVALUATOR):
+        items.append((_("내 평가"), reverse("evaluations:reviewer-home")))
     if principal.has_role(Role.CENTRE_STAFF):
         items.append((_("지역 신청 현황"), reverse("applications:centre-list")))
     if principal.is_platform_admin or (user is not None and reviewer_operator_ids(user)):

@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("programs.api_urls")),
     path("", include("suppliers.api_urls")),
     path("", include("applications.api_urls")),
+    path("", include("evaluations.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("suppliers/", include("suppliers.urls")),
     path("applications/", include("applications.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
