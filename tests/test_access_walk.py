@@ -234,6 +234,125 @@ def _register_applications(foreign, member_b):
             ),
         }
     )
+    _register_evaluations(foreign, member_b, submission)
+
+
+def _register_evaluations(foreign, member_b, submission):
+    """Tenant B's evaluation of that submission: pool, plan, committee, sheets, result, decision
+    (released to B's firm), matching note, objection and a report. Nothing of it is tenant A's."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from evaluations import models as em
+    from suppliers.models import TechDomain
+
+    now = timezone.now()
+    call, track = submission.application.call, submission.application.track
+    reviewer_b = factories.make_member(
+        Role.EVALUATOR, operator=foreign[Operator], email="reviewer@tenant-b.kr", full_name="외부위원LEAK"
+    )
+    evaluator = em.Evaluator.objects.create(
+        operator=call.operator,
+        user=reviewer_b,
+        name="외부위원LEAK",
+        affiliation_kind="university",
+        affiliation_name="외부대학LEAK",
+        region_id="26",
+    )
+    plan = em.EvaluationPlan.objects.create(call=call)
+    stage = em.Stage.objects.create(plan=plan, kind="technical", order=4, status="closed")
+    cost_stage = em.Stage.objects.create(plan=plan, kind="cost_review", order=5, status="scoring")
+    criterion = em.Criterion.objects.create(
+        stage=stage, code="necessity", name_ko="외부항목LEAK", max_points=100, weight=100
+    )
+    seat = em.CommitteeSeat.objects.create(
+        stage=stage, evaluator=evaluator, status="accepted", invited_by=reviewer_b, pledge_signed_at=now
+    )
+    draw = em.AssignmentDraw.objects.create(stage=stage, seed="leak", performed_by=reviewer_b)
+    assignment = em.Assignment.objects.create(
+        stage=stage,
+        submission=submission,
+        evaluator=evaluator,
+        draw=draw,
+        status="submitted",
+        total=Decimal("80"),
+    )
+    expertise = em.TrackExpertise.objects.create(track=track)
+    expertise.domains.set(TechDomain.objects.all()[:1])
+    decision = em.Decision.objects.create(
+        plan=plan,
+        submission=submission,
+        track=track,
+        status="selected",
+        government_share=50_000_000,
+        decided_by=reviewer_b,
+        decided_at=now,
+        final=True,
+        released_at=now,
+    )
+    foreign.update(
+        {
+            em.Evaluator: evaluator,
+            em.DeclaredInterest: em.DeclaredInterest.objects.create(
+                evaluator=evaluator, kind="employer", company=foreign[Company], description="외부관계LEAK"
+            ),
+            em.EvaluationPlan: plan,
+            em.Stage: stage,
+            em.Criterion: criterion,
+            em.CommitteeSeat: seat,
+            em.AssignmentDraw: draw,
+            em.Assignment: assignment,
+            em.Exclusion: em.Exclusion.objects.create(
+                stage=stage,
+                submission=submission,
+                evaluator=evaluator,
+                reason="declared_interest",
+                detail="x",
+            ),
+            em.Score: em.Score.objects.create(
+                assignment=assignment, criterion=criterion, points=Decimal("80"), comment="외부의견LEAK"
+            ),
+            em.StageResult: em.StageResult.objects.create(
+                stage=stage,
+                submission=submission,
+                track=track,
+                reviewer_count=1,
+                total=Decimal("80"),
+                passed=True,
+                rank=1,
+                computed_at=now,
+            ),
+            em.CostReview: em.CostReview.objects.create(
+                stage=cost_stage,
+                submission=submission,
+                reviewer_body="외부원가기관LEAK",
+                original_lines={"software": 1},
+                approved_lines={"software": 1},
+                approved_total=100_000_000,
+                shares={"lines": [], "sme_share": 50_000_000},
+                government_share=50_000_000,
+                reviewed_by=reviewer_b,
+                reviewed_at=now,
+            ),
+            em.Decision: decision,
+            em.MatchingNote: em.MatchingNote.objects.create(
+                decision=decision,
+                kind="other_supplier",
+                body="외부매칭LEAK",
+                respond_by=now + datetime.timedelta(days=3),
+                sent_by=reviewer_b,
+            ),
+            em.Objection: em.Objection.objects.create(
+                decision=decision, body="외부이의LEAK", lodged_by=member_b, lodged_at=now
+            ),
+            em.EvaluationReport: em.EvaluationReport.objects.create(
+                plan=plan, kind="committee_report", requested_by=reviewer_b
+            ),
+            em.TrackExpertise: expertise,
+        }
+    )
 
 
 def _register_suppliers(foreign):
@@ -440,6 +559,22 @@ def _applications_markers(foreign):
         (foreign[am.Clarification], "외부보완LEAK"),
         (foreign[am.ClarificationMessage], "외부메시지LEAK"),
         (foreign[am.SupportNote], "외부상담LEAK"),
+        *_evaluations_markers(foreign),
+    ]
+
+
+def _evaluations_markers(foreign):
+    from evaluations import models as em
+
+    return [
+        (foreign[em.Evaluator], "외부위원LEAK"),
+        (foreign[em.Evaluator], "외부대학LEAK"),
+        (foreign[em.DeclaredInterest], "외부관계LEAK"),
+        (foreign[em.Criterion], "외부항목LEAK"),
+        (foreign[em.Score], "외부의견LEAK"),
+        (foreign[em.CostReview], "외부원가기관LEAK"),
+        (foreign[em.MatchingNote], "외부매칭LEAK"),
+        (foreign[em.Objection], "외부이의LEAK"),
     ]
 
 
