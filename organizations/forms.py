@@ -193,6 +193,14 @@ class CompanyProfileForm(forms.Form):
         },
         widget=WonInput(attrs={"class": "w-20ch"}),
     )
+    business_group = forms.CharField(
+        label=_("소속 기업집단(해당 시)"),
+        required=False,
+        max_length=80,
+        help_text=_(
+            "공정거래위원회 지정 기업집단에 속하면 그 이름을 적어 주십시오. 예: 삼성. 평가위원 이해충돌 확인에 쓰입니다."
+        ),
+    )
     has_production_facility = forms.BooleanField(label=_("생산시설을 보유하고 있습니다"), required=False)
     has_mes = forms.BooleanField(label=_("MES(생산관리시스템)를 운영하고 있습니다"), required=False)
     has_erp = forms.BooleanField(label=_("ERP(전사적 자원관리)를 운영하고 있습니다"), required=False)
@@ -335,6 +343,7 @@ class CompanyEditForm(CompanyProfileForm):
         "phone",
         "employees",
         "annual_revenue",
+        "business_group",
     )
     field_order = [*detail_fields, *CompanyProfileForm.facility_fields, "reason"]
 

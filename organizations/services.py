@@ -37,6 +37,7 @@ COMPANY_EDITABLE_FIELDS = (
     "phone",
     "employees",
     "annual_revenue",
+    "business_group",
     "has_production_facility",
     "has_mes",
     "has_erp",
