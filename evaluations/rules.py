@@ -8,6 +8,7 @@ Points are Decimals with two places; rounding is half-up, the way a score sheet 
 import random
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
@@ -62,16 +63,24 @@ def score_problems(criteria: list[CriterionTerms], points: dict, comments: dict,
         if value < threshold and not (comments.get(c.code) or "").strip():
             problems[c.code] = _(
                 "배점의 %(pct)s%% 미만(%(threshold)s점 미만)을 준 항목은 의견을 적어 주십시오."
-            ) % {"pct": q2(comment_below).normalize(), "threshold": q2(threshold).normalize()}
+            ) % {"pct": _plain(comment_below), "threshold": _plain(threshold)}
     return problems
 
 
+def _plain(value) -> str:
+    """12.50 → "12.5", 60.00 → "60" (normalize() alone would say "6E+1")."""
+    return format(q2(value).normalize(), "f")
+
+
 def weighted_total(criteria: list[CriterionTerms], points: dict) -> Decimal:
-    """A reviewer's total out of 100: each criterion's share of its maximum, times its weight."""
+    """A reviewer's total out of 100: each criterion's share of its maximum, times its weight.
+
+    Summed as exact fractions and rounded once: dividing by a maximum such as 15 or 30 in Decimal
+    rounds each term, and the sum of those can fall just short of a half-up tie (7.575 → 7.57)."""
     total = sum(
-        (Decimal(points[c.code]) / Decimal(c.max_points) * Decimal(c.weight) for c in criteria), Decimal(0)
+        (Fraction(Decimal(points[c.code])) * c.weight / c.max_points for c in criteria), Fraction(0)
     )
-    return q2(total)
+    return q2(Decimal(total.numerator) / Decimal(total.denominator))
 
 
 def aggregate(totals: list[Decimal], method: str) -> tuple[Decimal, bool]:
