@@ -190,7 +190,7 @@ def evaluator_add(
             "%(operator)s 평가위원 후보로 등록되었습니다. SFMS에 로그인해(처음이면 '비밀번호 찾기'로 비밀번호를 정한 뒤) "
             "이해관계를 신고하고 확인해 주십시오. 확인 전에는 평가를 배정받지 않습니다."
         ),
-        {"operator": operator.name},
+        {"operator": operator.name_ko},
     )
     return evaluator
 
@@ -285,7 +285,10 @@ def interests_remind_due(now=None):
                     "%(operator)s 평가위원 이해관계 신고의 유효기한이 %(until)s입니다. SFMS에서 신고 내용을 확인해 "
                     "주십시오. 기한이 지나면 확인할 때까지 평가를 배정받지 않습니다."
                 ),
-                {"operator": evaluator.operator.name, "until": evaluator.interests_valid_until.isoformat()},
+                {
+                    "operator": evaluator.operator.name_ko,
+                    "until": evaluator.interests_valid_until.isoformat(),
+                },
             )
             sent += 1
     return sent
@@ -1366,19 +1369,36 @@ def report_build(report_id):
     from django.core.files.base import ContentFile
 
     from sfms.pdf import render_pdf
+    from sfms.tasks import RECOVERABLE_ERRORS
 
     with transaction.atomic():
         report = (
             EvaluationReport.objects.unrestricted()
-            .select_for_update(skip_locked=True)
+            .select_for_update(skip_locked=True, of=("self",))
             .filter(pk=report_id, status=ReportStatus.PENDING)
             .select_related("plan__call", "submission")
             .first()
         )
         if report is None:
             return None
-        template, context = selectors.report_context(report)
-        pdf = render_pdf(template, context)
+        try:
+            with transaction.atomic():  # a savepoint: a failed read leaves the row lock usable
+                template, context = selectors.report_context(report)
+                pdf = render_pdf(template, context)
+        except RECOVERABLE_ERRORS:
+            raise  # the task retries with backoff; the row stays pending for the sweep
+        except Exception as exc:
+            # A bug or a missing font does not go away by retrying: the row says so and the sweep
+            # leaves it alone (staff may request the report again once it is fixed).
+            logger.exception("Evaluation report %s failed", report.pk)
+            report.status, report.error, report.finished_at = (
+                ReportStatus.FAILED,
+                str(exc)[:2000],
+                timezone.now(),
+            )
+            report.save(update_fields=["status", "error", "finished_at"])
+            audit.record_transition(None, report, "status", ReportStatus.PENDING, ReportStatus.FAILED)
+            return report
         report.file.save(f"{report.kind}-{report.pk}.pdf", ContentFile(pdf), save=False)
         report.status, report.finished_at = ReportStatus.DONE, timezone.now()
         report.save(update_fields=["file", "status", "finished_at"])

@@ -45,3 +45,17 @@ app.add_periodic_task(
     name="applications.sweep_pending_eligibility",
     expires=55,
 )
+# Evaluation reports (PDFs) still pending after two minutes are enqueued again.
+app.add_periodic_task(
+    60.0,
+    app.signature("evaluations.sweep_pending_reports"),
+    name="evaluations.sweep_pending_reports",
+    expires=55,
+)
+# Daily: remind experts whose declared interests lapse within 30 days; expire unanswered matching notes.
+app.add_periodic_task(
+    crontab(hour=8, minute=10),
+    app.signature("evaluations.daily_upkeep"),
+    name="evaluations.daily_upkeep",
+    expires=3600,
+)
