@@ -424,6 +424,35 @@ def criterion_delete(actor, criterion):
     criterion.delete()
 
 
+@transaction.atomic
+def track_expertise_set(actor, track, domains):
+    """The technical domains a track's reviewers must know (none: any reviewer fits). Later draws
+    use them; assignments already made stay."""
+    from .models import TrackExpertise
+
+    track = (
+        type(track)
+        .objects.unrestricted()
+        .select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=track.pk)
+    )
+    _require_staff(actor, track.call.operator_id)
+    expertise, created = TrackExpertise.objects.unrestricted().get_or_create(track=track)
+    before = sorted(expertise.domains.values_list("pk", flat=True))
+    expertise.domains.set(domains)
+    after = sorted(expertise.domains.values_list("pk", flat=True))
+    if created or before != after:
+        audit.record(
+            actor,
+            expertise,
+            audit.AuditEvent.Action.CREATE if created else audit.AuditEvent.Action.UPDATE,
+            before=None if created else {"domains": before},
+            after={"domains": after},
+        )
+    return expertise
+
+
 def _transition(actor, stage, to, *, reason=""):
     before = stage.status
     stage.status = to
