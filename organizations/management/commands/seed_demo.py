@@ -24,6 +24,7 @@ class Command(BaseCommand):
                     raise
                 continue
             created += module.seed_demo()
+            logins += getattr(module, "DEMO_LOGINS", [])  # logins an app's demo adds (role, email, password)
         self.stdout.write(
             f"seed_demo: {created} rows created" if created else "seed_demo: demo data already present"
         )
