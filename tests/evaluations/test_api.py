@@ -911,3 +911,54 @@ def test_ranking_and_decision_lists_keep_a_constant_number_of_queries(
     ranking = client.get(url("evaluation-plan-ranking", plan.pk)).json()
     assert len(ranking["tracks"][0]["rows"]) == 3
     assert small == big
+
+
+def test_stage_closes_only_when_every_sheet_is_in(client, staff, stage, drawn):
+    act_as(client, staff)
+    response = _post(client, "evaluation-stage-close", stage.pk)
+    assert response.status_code == 409 and response.json()["code"] == "sheets_open"
+    assert "6건" in response.json()["message"]
+    first, second = drawn
+    _score_all(stage, {first.pk: Decimal("0.9"), second.pk: Decimal("0.5")})
+    response = _post(client, "evaluation-stage-close", stage.pk)
+    assert response.status_code == 200 and response.json()["status"] == "closed"
+    ranking = client.get(url("evaluation-plan-ranking", stage.plan_id)).json()
+    assert [(r["submission"], r["passed"]) for r in ranking["tracks"][0]["rows"]] == [
+        (first.pk, True),
+        (second.pk, False),
+    ]
+
+
+def test_outsiders_read_and_decide_nothing(client, other_staff, plan, scored, reviewers):
+    first, _ = scored
+    lead = _lead_user(first)
+    for user in (other_staff, lead, reviewers[0].user):
+        act_as(client, user)
+        assert client.get(url("evaluation-plan-ranking", plan.pk)).status_code == 404
+        assert (
+            client.get(url("evaluation-plan-result-sheet", plan.pk), {"submission": first.pk}).status_code
+            == 404
+        )
+        assert _ids(client.get(url("decision-list"))) == []
+        assert _ids(client.get(url("assignment-list"))) == []
+        assert _ids(client.get(url("objection-list"))) == []
+        response = _post(
+            client, "decision-list", data={"plan": plan.pk, "submission": first.pk, "decision": "selected"}
+        )
+        assert response.status_code == 400 and "plan" in response.json()["errors"]
+    assert not Decision.objects.exists()
+
+
+def test_upheld_objection_reopens_the_sheets(client, staff, plan, stage, released):
+    decision, _ = released
+    objection = ev.objection_lodge(_lead_user(decision.submission), decision, body="합산 오류")
+    act_as(client, staff)
+    assert _ids(client.get(url("objection-list"), {"status": "lodged"})) == [objection.pk]
+    response = _post(
+        client, "objection-decide", objection.pk, data={"upheld": True, "reason": "합산 오류 확인"}
+    )
+    assert response.status_code == 200 and response.json()["status"] == "upheld"
+    decision.refresh_from_db()
+    assert decision.final is False
+    sheets = client.get(url("assignment-list"), {"submission": decision.submission_id, "status": "assigned"})
+    assert sheets.json()["count"] == 3
