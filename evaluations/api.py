@@ -153,6 +153,10 @@ def _paginated(name, item):
 
 
 PaginatedExclusionList = _paginated("PaginatedExclusionReportList", ExclusionSerializer)
+PAGE_PARAMS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="페이지 번호"),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="페이지당 행 수(최대 100)"),
+]
 SUBMISSION_PARAM = OpenApiParameter("submission", OpenApiTypes.INT, required=True, description="제출본 ID")
 
 
@@ -446,7 +450,7 @@ class StageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             count = len(draw.outcome.get("pairs", []))
         return Response(BatchResultSerializer({"action": data["action"], "count": count, "draw": draw}).data)
 
-    @extend_schema(responses=PaginatedExclusionList)
+    @extend_schema(responses=PaginatedExclusionList, parameters=PAGE_PARAMS)
     @action(detail=True, methods=["get"], url_path="exclusion-report", url_name="exclusion-report")
     def exclusion_report(self, request, pk=None):
         """Why each reviewer was not assigned each submission (the latest reasons per pair)."""

@@ -918,7 +918,9 @@ class DecisionSerializer(serializers.ModelSerializer):
 class DecideSerializer(serializers.Serializer):
     plan = _id(staff_plans, _("없는 평가 계획이거나 이 공고의 담당자가 아닙니다."))
     submission = _id(visible_submissions, _("없는 제출본이거나 볼 수 없는 제출본입니다."))
-    decision = serializers.ChoiceField(choices=DecisionStatus.choices, source="status")
+    decision = serializers.ChoiceField(
+        choices=DecisionStatus.choices, source="status", help_text="selected, waitlisted or rejected"
+    )
     reason = _reason()
 
     def validate(self, attrs):
