@@ -644,6 +644,25 @@ def test_finalise_and_release_results(op_client, staff, plan, stage, reviewers, 
     assert decision.released_at is not None and audited(decision, "update")
 
 
+def test_batch_release_tells_the_chosen_applicants_their_final_decisions(
+    op_client, staff, plan, stage, reviewers, track
+):
+    first, second = ranked(staff, stage, track, ["0.9", "0.8"])
+    response = op_client.post(url("batch", stage.pk), {"action": "release", "submissions": [first.pk]})
+    assert summary(response) == ["선택한 신청서에 통보할 선정 결정이 없습니다."]
+    for sub in (first, second):
+        ev.decide(staff, plan, sub, status=DecisionStatus.SELECTED)
+    response = op_client.post(url("batch", stage.pk), {"action": "release", "submissions": [first.pk]})
+    assert summary(response) == ["확정되지 않은 결정이 1건 있습니다. 심의위원회 확정 뒤 통보해 주십시오."]
+    assert not Decision.objects.filter(released_at__isnull=False).exists()
+    ev.decisions_finalise(staff, plan)
+    response = op_client.post(url("batch", stage.pk), {"action": "release", "submissions": [first.pk]})
+    assert response.status_code == 302
+    assert "평가 결과 1건을 신청기업에 통보했습니다." in text(op_client.get(response["Location"]))
+    assert Decision.objects.get(submission=first).released_at is not None
+    assert Decision.objects.get(submission=second).released_at is None
+
+
 # --- result sheet, cost review, matching notes ----------------------------------------------------
 
 
