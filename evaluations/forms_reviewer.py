@@ -113,6 +113,8 @@ class ScoreSheetForm(forms.Form):
     Points stay text here: `services.scores_save`/`scores_submit` judge them (numbers, range, two
     decimals, a comment below the threshold), so one set of rules answers the page and the API."""
 
+    error_anchor = "sheet-problem"  # a refusal of the whole sheet is shown above the form
+
     overall_comment = forms.CharField(
         label=_("종합 의견"),
         required=False,
@@ -177,13 +179,13 @@ class ScoreSheetForm(forms.Form):
         if not blockers:
             self.add_error(None, str(exc.message))
             return
-        by_code = {c.code: (c, t) for c, _n, t in self.rows}
+        by_code = {c.code: (name, t) for c, name, t in self.rows}
         payload = self.payload()
         for code, message in blockers:
             if code not in by_code:
                 self.add_error(None, str(message))
                 continue
-            _criterion, threshold = by_code[code]
+            name, threshold = by_code[code]
             field = f"points-{code}"
             try:
                 value = Decimal(payload["points"][code])
@@ -196,4 +198,5 @@ class ScoreSheetForm(forms.Form):
                 and not payload["comments"][code].strip()
             ):
                 field = f"comment-{code}"
-            self.add_error(field, str(message))
+            # Named, so the summary's list tells the criteria apart ("점수를 입력해 주십시오." ×5).
+            self.add_error(field, f"{name}: {message}")

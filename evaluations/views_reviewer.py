@@ -65,8 +65,9 @@ def error_items(*page_forms):
         if form is None or not form.is_bound or not form.errors:
             continue
         visible = [b for b in form if not b.is_hidden]
+        top = getattr(form, "error_anchor", None) or (_anchor(visible[0]) if visible else "main-content")
         for message in form.non_field_errors():
-            items.append((_anchor(visible[0]) if visible else "main-content", message))
+            items.append((top, message))
         for bound in form:
             for message in bound.errors:
                 items.append((_anchor(bound), message))
@@ -177,7 +178,6 @@ def home(request):
             "to_pledge": to_pledge,
             "sheets": sheets,
             "open_count": sum(1 for a in sheets if a.status == AssignmentStatus.ASSIGNED),
-            "pledged_seats": [s for s in seats if s.may_review],
         },
     )
 

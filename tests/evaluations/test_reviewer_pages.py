@@ -382,7 +382,9 @@ def test_submit_without_a_comment_below_the_threshold_shows_the_field_error_and_
     )
     assert response.status_code == 400
     assert title(response).startswith("오류: ")
-    assert summary(response) == ["배점의 60% 미만(12점 미만)을 준 항목은 의견을 적어 주십시오."]
+    assert summary(response) == [
+        "스마트공장 구축 필요성: 배점의 60% 미만(12점 미만)을 준 항목은 의견을 적어 주십시오."
+    ]
     assert summary_anchors(response) == ["id_comment-necessity"]
     html = response.content.decode()
     assert 'id="id_comment-necessity-error"' in html
@@ -398,8 +400,8 @@ def test_points_out_of_range_or_not_numbers_are_shown_next_to_the_criterion(clie
     response = post_scores(client, my_sheet, stage, action="save", points={"necessity": "abc", "data": "25"})
     assert response.status_code == 400
     assert summary(response) == [
-        "점수는 숫자로 입력해 주십시오.",
-        "점수는 0점에서 20점 사이, 소수 둘째 자리까지 입력해 주십시오.",
+        "스마트공장 구축 필요성: 점수는 숫자로 입력해 주십시오.",
+        "데이터 활용 계획: 점수는 0점에서 20점 사이, 소수 둘째 자리까지 입력해 주십시오.",
     ]
     assert summary_anchors(response) == ["id_points-necessity", "id_points-data"]
     assert 'aria-invalid="true"' in response.content.decode()
@@ -427,6 +429,7 @@ def test_submitted_sheet_is_locked_with_its_total(client, my_sheet, stage):
     again = post_scores(client, my_sheet, stage, action="save", points={"necessity": "1"})
     assert again.status_code == 409
     assert "제출한 평가표는 고칠 수 없습니다" in summary(again)[0]
+    assert summary_anchors(again) == ["sheet-problem"] and 'id="sheet-problem"' in again.content.decode()
     assert Score.objects.get(assignment=my_sheet, criterion__code="necessity").points == Decimal("18.00")
 
 
