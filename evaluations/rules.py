@@ -77,9 +77,7 @@ def weighted_total(criteria: list[CriterionTerms], points: dict) -> Decimal:
 
     Summed as exact fractions and rounded once: dividing by a maximum such as 15 or 30 in Decimal
     rounds each term, and the sum of those can fall just short of a half-up tie (7.575 → 7.57)."""
-    total = sum(
-        (Fraction(Decimal(points[c.code])) * c.weight / c.max_points for c in criteria), Fraction(0)
-    )
+    total = sum((Fraction(Decimal(points[c.code])) * c.weight / c.max_points for c in criteria), Fraction(0))
     return q2(Decimal(total.numerator) / Decimal(total.denominator))
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,9 +103,10 @@ def _require_self(actor, evaluator):
 
 
 def _lock(model, obj, *related):
-    return (
-        model.objects.unrestricted().select_for_update(of=("self",)).select_related(*related).get(pk=obj.pk)
-    )
+    qs = model.objects.unrestricted().select_for_update(of=("self",))
+    if related:  # select_related() with no names would follow every foreign key (and is deprecated)
+        qs = qs.select_related(*related)
+    return qs.get(pk=obj.pk)
 
 
 def _plan_operator_id(plan):
@@ -940,6 +941,8 @@ def _write_scores(assignment, points, comments, overall_comment):
         try:
             value = Decimal(str(value))
         except ArithmeticError:
+            value = None
+        if value is None or not value.is_finite():  # "NaN" parses, then fails every comparison
             problems[code] = _("점수는 숫자로 입력해 주십시오.")
             continue
         if value < 0 or value > terms[code].max_points or value != rules.q2(value):
@@ -1035,7 +1038,8 @@ def cost_review_record(actor, stage, submission, *, reviewer_body, approved_line
         raise DomainError(_("이 공고의 신청서가 아닙니다."), "foreign_submission", "submission")
     original = {k: int(v or 0) for k, v in submission.snapshot["budget"]["lines"].items()}
     approved = {k: approved_lines.get(k, v) for k, v in original.items()}
-    problems = rules.cut_problems(original, approved)
+    # unknown line names are passed on too, so a mistyped line is refused instead of ignored
+    problems = rules.cut_problems(original, {**approved, **approved_lines})
     if problems:
         raise _invalid(_("인정 예산을 확인해 주십시오."), "cost_review_invalid", problems)
     if approved != original and not (reason or "").strip():
@@ -1130,9 +1134,14 @@ def decide(actor, plan, submission, *, status, reason="", now=None):
         waitlist_position = (
             existing.waitlist_position
             if existing is not None and existing.status == DecisionStatus.WAITLISTED
-            else Decision.objects.unrestricted()
-            .filter(plan=plan, track=track, status=DecisionStatus.WAITLISTED)
-            .count()
+            # after the highest position given, not the count: a waitlisted project later selected
+            # would otherwise hand its number to the next one waitlisted
+            else (
+                Decision.objects.unrestricted()
+                .filter(plan=plan, track=track, status=DecisionStatus.WAITLISTED)
+                .aggregate(m=Max("waitlist_position"))["m"]
+                or 0
+            )
             + 1
         )
     if existing is None:

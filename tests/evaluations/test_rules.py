@@ -181,7 +181,7 @@ def test_weighted_total_is_exact_at_a_half_cent_reached_through_thirds():
 MAXES = st.sampled_from([3, 6, 7, 10, 12, 15, 20, 25, 30])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(MAXES, st.integers(1, 40), st.integers(0, 10_000)), min_size=1, max_size=6))
 def test_weighted_total_equals_the_exact_sum_rounded_half_up(specs):
     criteria, points, exact = [], {}, Fraction(0)
@@ -243,7 +243,7 @@ def test_no_totals_is_an_error():
 TOTALS = st.lists(st.integers(0, 10_000).map(lambda c: D(c) / 100), min_size=1, max_size=12)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(TOTALS, st.sampled_from(["mean", "trimmed_mean"]))
 def test_aggregate_is_the_exact_mean_of_what_it_keeps(totals, method):
     value, trimmed = rules.aggregate(totals, method)
@@ -573,7 +573,7 @@ def draw_inputs(draw):
     return eligible, existing, load, per_application, load_cap, draw(st.text(max_size=8))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draw_inputs())
 def test_draw_properties(inputs):
     eligible, existing, load, per_application, load_cap, seed = inputs
