@@ -266,6 +266,7 @@ def test_interests_declared_by_business_number_ended_and_confirmed(client, opera
     assert ended.status_code == 302
     interest.refresh_from_db()
     assert interest.ended_on == timezone.localdate()
+    assert AuditEvent.objects.filter(action="update", object_id=str(interest.pk), reason="퇴사").exists()
 
     confirmed = client.post(
         reverse("evaluations:reviewer-interests-confirm", args=[evaluator.pk]), follow=True
@@ -451,6 +452,12 @@ def test_conflict_declared_releases_the_sheet_and_it_is_reassigned(client, opera
     assert PLAN_TITLE not in page
     my_sheet.refresh_from_db()
     assert my_sheet.status == AssignmentStatus.RELEASED
+    assert AuditEvent.objects.filter(
+        action="transition",
+        object_id=str(my_sheet.pk),
+        actor=my_sheet.evaluator.user,
+        reason="신청 기업 대표와 친족 관계",
+    ).exists()
     assert Exclusion.objects.filter(
         evaluator=my_sheet.evaluator, submission=my_sheet.submission, reason="declared_on_opening"
     ).exists()
