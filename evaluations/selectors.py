@@ -227,7 +227,14 @@ def exclusions_for(stage, submission, evaluator):
 
 
 def exclusion_report(stage):
-    """The latest reason set per (submission, reviewer) pair, for the operator's report."""
+    """The latest reason set per (submission, reviewer) pair, for the operator's report. A pair
+    assigned since (a lapsed declaration confirmed, then a new draw) is no longer excluded."""
+    assigned = set(
+        Assignment.objects.unrestricted()
+        .filter(stage=stage)
+        .exclude(status=AssignmentStatus.RELEASED)
+        .values_list("submission_id", "evaluator_id")
+    )
     rows = (
         Exclusion.objects.unrestricted()
         .filter(stage=stage)
@@ -238,7 +245,7 @@ def exclusion_report(stage):
     report = []
     for row in rows:
         key = (row.submission_id, row.evaluator_id)
-        if key in latest_draw and row.draw_id != latest_draw[key]:
+        if key in assigned or (key in latest_draw and row.draw_id != latest_draw[key]):
             continue
         latest_draw.setdefault(key, row.draw_id)
         report.append(row)

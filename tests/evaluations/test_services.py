@@ -260,6 +260,15 @@ def test_lapsed_declarations_keep_a_reviewer_out_of_the_draw(operator, staff, tr
     assert list(Exclusion.objects.filter(evaluator=lapsed).values_list("submission_id", "reason")) == [
         (submission.pk, "interests_unconfirmed")
     ]
+    assert [(e.evaluator_id, e.reason) for e in selectors.exclusion_report(stage)] == [
+        (lapsed.pk, "interests_unconfirmed")
+    ]
+    # Confirmed again, the expert is drawn for the place still open and leaves the report.
+    ev.interests_confirm(lapsed.user, lapsed)
+    ev.stage_update(staff, stage, {"reviewers_per_application": 4})
+    ev.assignment_draw(staff, stage, seed="confirmed")
+    assert sorted(a.evaluator.name for a in _live(stage)) == ["김평가", "만료위원", "박평가", "이평가"]
+    assert selectors.exclusion_report(stage) == []
 
 
 # --- plan and rubric ------------------------------------------------------------------------------
