@@ -1053,6 +1053,7 @@ def cost_review_record(actor, stage, submission, *, reviewer_body, approved_line
         consortium_roles=consortium_roles_of_snapshot(submission.snapshot),
     )
     lines = shares.as_json()
+    decision = _decision_follows_review(stage, submission, rules.government_share(lines))
     review, created = (
         CostReview.objects.unrestricted()
         .select_for_update()
@@ -1082,7 +1083,44 @@ def cost_review_record(actor, stage, submission, *, reviewer_body, approved_line
         review.reason, review.reviewed_by, review.reviewed_at = reason, actor, now or timezone.now()
         review.save()
         audit.record_update(actor, review, before, reason=reason)
+    if decision is not None and decision.government_share != review.government_share:
+        before = {"government_share": decision.government_share}
+        decision.government_share = review.government_share
+        decision.save(update_fields=["government_share"])
+        audit.record_update(actor, decision, before, reason="cost review")
     return review
+
+
+def _decision_follows_review(stage, submission, share):
+    """A decision already made on this submission carries its government share into the budget; a
+    cost review changes that share. Locks the call row first (as decide does), then the decision;
+    refuses a final decision, and a larger share for a selected project that the budget cannot hold."""
+    call = Call.objects.unrestricted().select_for_update().get(pk=stage.plan.call_id)
+    decision = Decision.objects.unrestricted().select_for_update().filter(submission=submission).first()
+    if decision is None:
+        return None
+    if decision.final:
+        raise Conflict(
+            _("심의위원회에서 확정된 결정이 있어 원가 검토 결과를 바꿀 수 없습니다."), "decision_final"
+        )
+    if decision.status == DecisionStatus.SELECTED and share > decision.government_share:
+        committed = (
+            Decision.objects.unrestricted()
+            .filter(plan_id=decision.plan_id, status=DecisionStatus.SELECTED)
+            .exclude(pk=decision.pk)
+            .aggregate(s=Sum("government_share"))["s"]
+            or 0
+        )
+        if committed + share > call.total_budget:
+            raise Conflict(
+                _(
+                    "선정된 과제의 정부지원금이 %(share)s원으로 늘면 공고 예산(%(budget)s원)을 넘습니다. "
+                    "먼저 이 과제나 다른 과제를 예비로 돌려 주십시오."
+                )
+                % {"share": f"{share:,}", "budget": f"{call.total_budget:,}"},
+                "over_budget",
+            )
+    return decision
 
 
 # --- selection -----------------------------------------------------------------------------------

@@ -831,6 +831,70 @@ def test_cost_review_cuts_a_line_and_recomputes_the_shares(operator, staff, call
     assert CostReview.objects.count() == 1 and len(_events(review, "update")) == 1
 
 
+def test_a_cost_review_after_selection_moves_the_committed_budget_and_never_past_it(
+    operator, staff, call, track, plan
+):
+    local = factories.make_track(
+        call,
+        "basic",
+        funders=(
+            ("central_government", "0.5", None),
+            ("province", "0.15", None),
+            ("municipality", "0.15", None),
+        ),
+    )
+    technical = plan.stages.get(kind=StageKind.TECHNICAL)
+    a = factories.make_submitted(local)  # 80M of public money
+    b = factories.make_submitted(track)  # 50M
+    c = factories.make_submitted(track, total_cost=60_000_000, budget_software=0)  # 30M
+    for rank, s in enumerate((a, b, c), start=1):
+        _result(technical, s, 90 - rank, rank=rank)
+    call.total_budget = 150_000_000
+    call.save()
+    ev.decide(staff, plan, a, status="selected")
+    ev.decide(staff, plan, b, status="selected")
+    _raises(Conflict, "over_budget", ev.decide, staff, plan, c, status="selected")
+
+    ev.plan_set_up(staff, call, stages=["cost_review"])
+    review_stage = ev.stage_open(staff, plan.stages.get(kind=StageKind.COST_REVIEW))
+    record = dict(reviewer_body="원가검토위원회", reason="SW 라이선스 단가 조정")
+    ev.cost_review_record(staff, review_stage, a, approved_lines={"software": 19_999_999}, **record)
+    decision = Decision.objects.get(submission=a)
+    assert decision.government_share == 63_997_000
+    assert _events(decision, "update")[-1].before == {"government_share": 80_000_000}
+    fresh_plan = EvaluationPlan.objects.get(pk=plan.pk)
+    assert selectors.budget_position(fresh_plan) == (150_000_000, 113_997_000, 36_003_000)
+    ev.decide(staff, plan, c, status="selected")  # the cut made room for it
+
+    # Approving the full request again would put 160M on a 150M budget: refused, nothing changes.
+    before = _counts(*EVERYTHING)
+    _raises(
+        Conflict,
+        "over_budget",
+        ev.cost_review_record,
+        staff,
+        review_stage,
+        a,
+        approved_lines={"software": 40_000_000},
+        **record,
+    )
+    assert _counts(*EVERYTHING) == before
+    assert CostReview.objects.get(submission=a).government_share == 63_997_000
+    assert selectors.budget_position(fresh_plan) == (150_000_000, 143_997_000, 6_003_000)
+
+    ev.decisions_finalise(staff, plan)
+    _raises(
+        Conflict,
+        "decision_final",
+        ev.cost_review_record,
+        staff,
+        review_stage,
+        b,
+        approved_lines={"software": 20_000_000},
+        **record,
+    )
+
+
 # --- decisions ------------------------------------------------------------------------------------
 
 
