@@ -303,7 +303,15 @@ def make_submitted(track, lead=None, *, user=None, supplier=None, members=(), **
 
 
 def make_evaluator(
-    operator, name="평가위원", *, company=None, kind="university", domains=(), confirmed=True, **extra
+    operator,
+    name="평가위원",
+    *,
+    company=None,
+    kind="university",
+    domains=(),
+    confirmed=True,
+    email=None,
+    **extra,
 ):
     """An evaluator in `operator`'s pool with a login, interests confirmed for a year unless told."""
     import datetime
@@ -312,7 +320,7 @@ def make_evaluator(
 
     from evaluations.models import Evaluator
 
-    user = make_member(Role.EVALUATOR, operator=operator, full_name=name)
+    user = make_member(Role.EVALUATOR, operator=operator, full_name=name, email=email)
     evaluator = Evaluator.objects.create(
         operator=operator,
         user=user,
