@@ -22,7 +22,7 @@ from organizations.edits import apply_changes, full_clean
 from organizations.errors import AccessDenied, Conflict, DomainError
 from organizations.models import Membership, User
 from organizations.models_roles import Role
-from programs.models import Call
+from programs.models import Call, Track
 from sfms.tasks import enqueue_on_commit
 
 from . import rules, selectors
@@ -530,9 +530,12 @@ def results_compute(stage, *, now=None):
     entries_by_track, rows = {}, {}
     for submission_id, (submission, assignments) in sheets.items():
         total, trimmed = rules.aggregate([a.total for a in assignments], stage.aggregation)
+        counted = assignments
+        if trimmed:  # the criterion means (tie-breaks) leave out the same two sheets as the total
+            counted = sorted(assignments, key=lambda a: (a.total, a.pk))[1:-1]
         criteria = {}
         for t in terms:
-            values = [s.points for a in assignments for s in a.scores.all() if s.criterion.code == t.code]
+            values = [s.points for a in counted for s in a.scores.all() if s.criterion.code == t.code]
             if values:
                 criteria[t.code] = str(rules.q2(sum(values, Decimal(0)) / len(values)))
         share = selectors.government_share_of(submission)
@@ -825,7 +828,7 @@ def conflict_declare(actor, assignment, *, reason, now=None):
     )
     for s, r in result.pairs:
         a = Assignment.objects.create(stage=stage, submission_id=s, evaluator_id=r, draw=draw)
-        audit.record_create(None, a, reason="replacement after a declared conflict")
+        audit.record_create(actor, a, reason="replacement after a declared conflict")
     if result.shortfalls:
         staff = [
             m.user
@@ -951,9 +954,13 @@ def _write_scores(assignment, points, comments, overall_comment):
             }
     if problems:
         raise _invalid(_("점수를 확인해 주십시오."), "scores_invalid", problems)
+    saved = {s.criterion_id: s for s in Score.objects.filter(assignment=assignment)}
     for code, criterion in terms.items():
-        value = points.get(code)
-        comment = (comments.get(code) or "").strip()
+        if code not in points and code not in comments:
+            continue  # a partial save leaves the other criteria as they were
+        existing = saved.get(criterion.pk)
+        value = points.get(code, existing.points if existing else None)
+        comment = (comments.get(code, existing.comment if existing else "") or "").strip()
         if value in (None, ""):
             Score.objects.filter(assignment=assignment, criterion=criterion).delete()
             continue
@@ -1150,7 +1157,7 @@ def decide(actor, plan, submission, *, status, reason="", now=None):
             _("기준을 통과한 신청서를 미선정할 때는 사유를 적어 주십시오."), "reason_required", "reason"
         )
     share = selectors.government_share_of(submission)
-    track = submission.application.track
+    track = Track.objects.get(pk=submission.application.track_id)  # fresh under the call lock
     if status == DecisionStatus.SELECTED:
         selected = (
             Decision.objects.unrestricted()

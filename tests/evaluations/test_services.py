@@ -1146,3 +1146,36 @@ def test_matching_notes_are_answered_before_the_deadline_and_expire_after(staff,
     [event] = _events(late_note, "transition")
     assert (event.before, event.after, event.actor) == ({"status": "open"}, {"status": "expired"}, None)
     assert ev.matching_notes_expire(by + datetime.timedelta(days=1)) == 0
+
+
+def test_a_partial_draft_save_keeps_the_other_criteria(operator, staff, track, stage, reviewers):
+    submission = factories.make_submitted(track)
+    ev.assignment_draw(staff, stage, seed="partial")
+    sheet = _live(stage, submission).first()
+    user = sheet.evaluator.user
+    ev.scores_save(
+        user, sheet, points={"necessity": "18", "data": "15"}, comments={"data": "데이터 계획 구체적"}
+    )
+    ev.scores_save(user, sheet, points={"necessity": "17"})
+    saved = {s.criterion.code: (s.points, s.comment) for s in sheet.scores.select_related("criterion")}
+    assert saved == {"necessity": (D("17"), ""), "data": (D("15"), "데이터 계획 구체적")}
+    ev.scores_save(user, sheet, points={"data": ""})  # an emptied field clears that one criterion
+    assert set(sheet.scores.values_list("criterion__code", flat=True)) == {"necessity"}
+
+
+def test_trimmed_totals_and_tie_break_means_leave_out_the_same_two_sheets(
+    operator, staff, track, plan, stage
+):
+    stage.reviewers_per_application = 5
+    stage.aggregation = "trimmed_mean"
+    stage.save()
+    _seated(operator, stage, staff, ["가위원", "나위원", "다위원", "라위원", "마위원"])
+    submission = factories.make_submitted(track)
+    ev.assignment_draw(staff, stage, seed="trim")
+    for sheet, fraction in zip(_live(stage, submission), ("0.5", "0.6", "0.7", "0.8", "1.0"), strict=True):
+        _submit(sheet, fraction)
+    ev.stage_close(staff, stage)
+    result = StageResult.objects.get(stage=stage, submission=submission)
+    assert result.trimmed is True
+    assert result.total == D("70.00")  # mean of 60, 70, 80
+    assert result.criteria["necessity"] == "14.00"  # 20 × mean(0.6, 0.7, 0.8), not × mean of all five
