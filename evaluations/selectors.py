@@ -4,7 +4,8 @@ reviewer's view of a submission with the supplier's data, and report contents.""
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from applications.models import EligibilityRun, Submission
 from organizations.models import Company
@@ -359,6 +360,11 @@ def supplier_panel(snapshot):
     return panel
 
 
+def _criterion_name(criterion):
+    english = (translation.get_language() or "ko").startswith("en")
+    return criterion.name_en if english and criterion.name_en else criterion.name_ko
+
+
 def result_sheet(plan, submission, *, for_applicant=False):
     """One submission's results by stage: scores per criterion (mean), totals, pass, rank; and the
     reviewers' comments (without their names) when the call allows applicants to read them."""
@@ -376,9 +382,9 @@ def result_sheet(plan, submission, *, for_applicant=False):
     comments = {}
     if not for_applicant or plan.show_comments:
         for position, a in enumerate(sheets, start=1):
-            lines = [s.comment for s in a.scores.all() if s.comment]
+            lines = [f"{_criterion_name(s.criterion)}: {s.comment}" for s in a.scores.all() if s.comment]
             if a.overall_comment:
-                lines.append(a.overall_comment)
+                lines.append(f"{gettext('종합 의견')}: {a.overall_comment}")
             if lines:
                 who = None if for_applicant else a.evaluator.name
                 comments.setdefault(a.stage_id, []).append(

@@ -745,7 +745,7 @@ def test_the_applicants_result_names_no_reviewer(client, plan, released, reviewe
     [stage] = body["stages"]
     assert stage["total"] == "90.00" and stage["rank"] == 1
     assert [c["position"] for c in stage["comments"]] == [1, 2, 3]
-    assert stage["comments"][0]["lines"][0] == "근거"
+    assert stage["comments"][0]["lines"][0] == "스마트공장 구축 필요성: 근거"
     text = response.content.decode()
     for reviewer in reviewers:
         assert reviewer.name not in text
