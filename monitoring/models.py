@@ -1,0 +1,268 @@
+"""Projects after selection: the agreement every party accepts, the disbursement schedule and the
+milestones. (Progress reports, site visits, change requests, inspections and outcomes follow.)
+
+A project is made from a final, released selection; its agreement is generated from the frozen
+submission (and the cost review, when there was one) and versioned: an amendment is a new version,
+the old one stays as it was accepted.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .querysets import ProjectPartQuerySet, ProjectQuerySet
+
+
+class ProjectStatus(models.TextChoices):
+    AGREEMENT = "agreement", _("협약 중")
+    IN_PROGRESS = "in_progress", _("수행 중")
+    INSPECTION = "inspection", _("최종 점검")
+    CLOSED = "closed", _("종료")
+    ABANDONED = "abandoned", _("중도 포기")
+
+
+class Project(models.Model):
+    """A selected application being carried out. One per selected submission."""
+
+    submission = models.OneToOneField(
+        "applications.Submission", verbose_name=_("제출본"), on_delete=models.PROTECT, related_name="project"
+    )
+    call = models.ForeignKey(
+        "programs.Call", verbose_name=_("공고"), on_delete=models.PROTECT, related_name="+"
+    )
+    lead = models.ForeignKey(
+        "organizations.Company",
+        verbose_name=_("주관 도입기업"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    region = models.ForeignKey(
+        "organizations.Region", verbose_name=_("소재 지역"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("과제명"), max_length=200)
+    status = models.CharField(
+        _("상태"),
+        max_length=12,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.AGREEMENT,
+        db_index=True,
+    )
+    starts_on = models.DateField(_("수행 시작일"))
+    ends_on = models.DateField(_("수행 종료일"))
+    total_cost = models.BigIntegerField(_("총 사업비(원)"), validators=[MinValueValidator(1)])
+    government_share = models.BigIntegerField(_("정부지원금(원)"), validators=[MinValueValidator(0)])
+    inspection_passed_at = models.DateTimeField(
+        _("최종 점검 통과일시"),
+        null=True,
+        blank=True,
+        help_text=_("잔금은 이 일시가 기록된 뒤에만 승인됩니다."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("등록자"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("등록일시"), auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("과제")
+        verbose_name_plural = _("과제")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="project_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audit_operator(self):
+        return self.call.operator
+
+    @property
+    def audit_company(self):
+        return self.lead
+
+
+class PartOfProject:
+    @property
+    def audit_operator(self):
+        return self.project.call.operator
+
+    @property
+    def audit_company(self):
+        return self.project.lead
+
+
+class AgreementStatus(models.TextChoices):
+    AWAITING = "awaiting", _("서명 대기")
+    IN_FORCE = "in_force", _("효력 발생")
+    SUPERSEDED = "superseded", _("변경 전 협약")
+
+
+class Agreement(PartOfProject, models.Model):
+    """One version of the project's agreement. `terms` is what every party accepted, frozen."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    version = models.PositiveIntegerField(_("차수"))
+    status = models.CharField(
+        _("상태"), max_length=12, choices=AgreementStatus.choices, default=AgreementStatus.AWAITING
+    )
+    terms = models.JSONField(_("협약 내용"))
+    reason = models.TextField(_("변경 사유"), blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("발급자"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("발급일시"))
+    in_force_at = models.DateTimeField(_("효력 발생일시"), null=True, blank=True)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("협약")
+        verbose_name_plural = _("협약")
+        ordering = ["project_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "version"], name="agreement_version_unique"),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(status="in_force"), name="agreement_one_in_force"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} v{self.version}"
+
+
+class PartyRole(models.TextChoices):
+    OPERATOR = "operator", _("운영기관")
+    LEAD = "lead", _("주관 도입기업")
+    SUPPLIER = "supplier", _("공급기업")
+    LARGE_FIRM = "large_firm", _("대기업")
+
+
+class AgreementParty(models.Model):
+    """A party to one agreement version and its acceptance, in its own account (who, when, from where)."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("협약"), on_delete=models.CASCADE, related_name="parties"
+    )
+    role = models.CharField(_("당사자"), max_length=12, choices=PartyRole.choices)
+    company = models.ForeignKey(
+        "organizations.Company",
+        verbose_name=_("기업"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    operator = models.ForeignKey(
+        "organizations.Operator",
+        verbose_name=_("운영기관"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("당사자명"), max_length=160)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("동의자"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("동의일시"), null=True, blank=True)
+    accepted_ip = models.GenericIPAddressField(_("동의 IP"), null=True, blank=True)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("협약 당사자")
+        verbose_name_plural = _("협약 당사자")
+        ordering = ["agreement_id", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="operator", operator__isnull=False, company__isnull=True))
+                | (~Q(role="operator") & Q(company__isnull=False, operator__isnull=True)),
+                name="party_is_operator_or_company",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.agreement} · {self.name}"
+
+    @property
+    def audit_operator(self):
+        return self.agreement.project.call.operator
+
+    @property
+    def audit_company(self):
+        return self.agreement.project.lead
+
+
+class TrancheKind(models.TextChoices):
+    ADVANCE = "advance", _("선급금(협약 체결 시)")
+    INTERIM = "interim", _("중도금")
+    BALANCE = "balance", _("잔금(최종 점검 통과 후)")
+
+
+class TrancheStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("예정")
+    REQUESTED = "requested", _("지급 요청")
+    APPROVED = "approved", _("지급 승인")
+    PAID = "paid", _("지급 완료")
+
+
+class Tranche(PartOfProject, models.Model):
+    """One disbursement of the government share: a record only, no payment system behind it."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="tranches"
+    )
+    order = models.PositiveSmallIntegerField(_("차수"))
+    kind = models.CharField(_("구분"), max_length=10, choices=TrancheKind.choices)
+    amount = models.BigIntegerField(_("금액(원)"), validators=[MinValueValidator(0)])
+    status = models.CharField(
+        _("상태"), max_length=10, choices=TrancheStatus.choices, default=TrancheStatus.SCHEDULED
+    )
+    requested_at = models.DateTimeField(_("요청일시"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("승인일시"), null=True, blank=True)
+    paid_on = models.DateField(_("지급일"), null=True, blank=True)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("지급 차수")
+        verbose_name_plural = _("지급 차수")
+        ordering = ["project_id", "order"]
+        constraints = [models.UniqueConstraint(fields=["project", "order"], name="tranche_order_unique")]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()} {self.amount:,}"
+
+
+class Milestone(PartOfProject, models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    name = models.CharField(_("마일스톤"), max_length=120)
+    planned_on = models.DateField(_("예정일"))
+    done_on = models.DateField(_("완료일"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("순서"), default=0)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("마일스톤")
+        verbose_name_plural = _("마일스톤")
+        ordering = ["project_id", "order", "planned_on", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,346 @@
+"""Business operations on projects. Each is one transaction: permission check, row lock where a
+guard matters, change, audit, notifications queued on commit."""
+
+import calendar
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from evaluations.models import Decision, DecisionStatus
+from organizations import audit
+from organizations.access import principal_for
+from organizations.edits import apply_changes, full_clean
+from organizations.errors import AccessDenied, Conflict, DomainError
+from organizations.models import Membership
+from organizations.models_roles import Role
+
+from . import rules
+from .models import (
+    Agreement,
+    AgreementParty,
+    AgreementStatus,
+    Milestone,
+    PartyRole,
+    Project,
+    ProjectStatus,
+    Tranche,
+    TrancheKind,
+    TrancheStatus,
+)
+from .querysets import CALL_STAFF_ROLES
+
+PARTY_ROLES = {
+    PartyRole.LEAD: Role.SME_MEMBER,
+    PartyRole.SUPPLIER: Role.SUPPLIER_MEMBER,
+    PartyRole.LARGE_FIRM: Role.LARGE_FIRM_MEMBER,
+}
+
+
+def _require_staff(actor, project_or_call):
+    operator_id = getattr(project_or_call, "operator_id", None) or project_or_call.call.operator_id
+    p = principal_for(actor)
+    if not (p.is_platform_admin or operator_id in p.operator_ids_with(*CALL_STAFF_ROLES)):
+        raise AccessDenied(_("이 공고를 운영하는 기관의 담당자만 할 수 있습니다."))
+
+
+def _require_lead(actor, project):
+    p = principal_for(actor)
+    if not (p.is_platform_admin or project.lead_id in p.company_ids_with(Role.SME_MEMBER)):
+        raise AccessDenied(_("주관 도입기업 담당자만 할 수 있습니다."))
+
+
+def _lock(model, obj, *related):
+    qs = model.objects.unrestricted().select_for_update(of=("self",))
+    return (qs.select_related(*related) if related else qs).get(pk=obj.pk)
+
+
+def _notify(users, subject, body, params):
+    from organizations.notifications import notify
+
+    for user in users:
+        with translation.override(getattr(user, "preferred_language", "") or "ko"):
+            notify(user, str(subject) % params, str(body) % params)
+
+
+def _party_users(party):
+    if party.role == PartyRole.OPERATOR:
+        rows = Membership.objects.unrestricted().filter(
+            operator_id=party.operator_id, role__in=CALL_STAFF_ROLES, is_active=True
+        )
+    else:
+        rows = Membership.objects.unrestricted().filter(
+            company_id=party.company_id, role=PARTY_ROLES[party.role], is_active=True
+        )
+    return [m.user for m in rows.select_related("user")]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day when it has fewer days."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- project and agreement -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(actor, decision, *, starts_on=None, advance_rate=rules.DEFAULT_ADVANCE_RATE, now=None):
+    """A final, released selection becomes a project, with its first agreement and tranches."""
+    decision = _lock(Decision, decision, "plan__call", "submission__application", "track")
+    call = decision.plan.call
+    _require_staff(actor, call)
+    if decision.status != DecisionStatus.SELECTED or not decision.final:
+        raise Conflict(_("심의위원회에서 선정이 확정된 신청서만 과제로 만들 수 있습니다."), "not_selected")
+    if decision.released_at is None:
+        raise Conflict(_("선정 결과를 신청기업에 통보한 뒤 과제를 만들 수 있습니다."), "not_released")
+    submission = decision.submission
+    if Project.objects.unrestricted().filter(submission=submission).exists():
+        raise Conflict(_("이 신청서는 이미 과제로 등록되어 있습니다."), "project_exists")
+    now = now or timezone.now()
+    starts_on = starts_on or timezone.localtime(now).date()
+    snapshot = submission.snapshot
+    months = int(snapshot["plan"].get("duration_months") or 6)
+    review = getattr(submission, "cost_review", None)  # None when no cost review
+    project = Project(
+        submission=submission,
+        call=call,
+        lead_id=snapshot["lead"]["id"],
+        region_id=snapshot["lead"]["region"],
+        title=snapshot["plan"].get("title") or submission.receipt_number,
+        starts_on=starts_on,
+        ends_on=add_months(starts_on, months),
+        total_cost=review.approved_total if review else snapshot["budget"]["total_cost"],
+        government_share=decision.government_share,
+        created_by=actor,
+    )
+    full_clean(project)
+    project.save()
+    audit.record_create(actor, project)
+    for order, (kind, amount) in enumerate(
+        rules.split_tranches(project.government_share, advance_rate=advance_rate), start=1
+    ):
+        tranche = Tranche.objects.create(project=project, order=order, kind=kind, amount=amount)
+        audit.record_create(actor, tranche)
+    agreement_issue(actor, project, now=now)
+    return project
+
+
+def agreement_terms(project):
+    """What the agreement says, built from the frozen submission and the cost review."""
+    submission = project.submission
+    snapshot = submission.snapshot
+    review = getattr(submission, "cost_review", None)  # None when no cost review
+    members = [m for m in snapshot.get("members", []) if m.get("status") == "accepted"]
+    return {
+        "receipt_number": submission.receipt_number,
+        "call": {"reference": project.call.reference, "title_ko": project.call.title_ko},
+        "parties": [
+            {"role": PartyRole.OPERATOR, "name": project.call.operator.name_ko},
+            {"role": PartyRole.LEAD, "name": snapshot["lead"]["name"], "company_id": snapshot["lead"]["id"]},
+            *(
+                {"role": m["role"], "name": m["company"]["name"], "company_id": m["company"]["id"]}
+                for m in members
+            ),
+        ],
+        "scope": {
+            k: snapshot["plan"].get(k, "") for k in ("title", "summary", "integration_plan", "data_plan")
+        },
+        "period": {"starts_on": project.starts_on.isoformat(), "ends_on": project.ends_on.isoformat()},
+        "budget": {
+            "total_cost": project.total_cost,
+            "lines": review.approved_lines if review else snapshot["budget"]["lines"],
+        },
+        "shares": review.shares if review else snapshot.get("shares", {}),
+        "government_share": project.government_share,
+        "tranches": [
+            {"order": t.order, "kind": t.kind, "amount": t.amount} for t in project.tranches.order_by("order")
+        ],
+        "obligations": [str(o) for o in rules.OBLIGATIONS],
+        "kpis": snapshot.get("kpis", []),
+    }
+
+
+@transaction.atomic
+def agreement_issue(actor, project, *, reason="", now=None):
+    """A new version for every party to accept; an unsigned earlier version is withdrawn."""
+    project = _lock(Project, project, "call__operator", "submission")
+    _require_staff(actor, project)
+    if project.status in (ProjectStatus.CLOSED, ProjectStatus.ABANDONED):
+        raise Conflict(_("종료된 과제의 협약은 바꿀 수 없습니다."), "project_closed")
+    latest = Agreement.objects.unrestricted().filter(project=project).order_by("-version").first()
+    if latest is not None and not (reason or "").strip():
+        raise DomainError(_("협약을 변경하는 사유를 적어 주십시오."), "reason_required", "reason")
+    for pending in Agreement.objects.unrestricted().filter(project=project, status=AgreementStatus.AWAITING):
+        pending.status = AgreementStatus.SUPERSEDED
+        pending.save(update_fields=["status"])
+        audit.record_transition(
+            actor, pending, "status", AgreementStatus.AWAITING, pending.status, reason=reason
+        )
+    terms = agreement_terms(project)
+    agreement = Agreement.objects.create(
+        project=project,
+        version=(latest.version + 1) if latest else 1,
+        terms=terms,
+        reason=reason,
+        issued_by=actor,
+        issued_at=now or timezone.now(),
+    )
+    audit.record_create(actor, agreement, reason=reason)
+    for party in terms["parties"]:
+        row = AgreementParty.objects.create(
+            agreement=agreement,
+            role=party["role"],
+            company_id=party.get("company_id"),
+            operator=project.call.operator if party["role"] == PartyRole.OPERATOR else None,
+            name=party["name"],
+        )
+        _notify(
+            _party_users(row),
+            gettext_lazy("[SFMS] 협약 동의 요청: %(title)s"),
+            gettext_lazy(
+                "'%(title)s' 과제의 협약(%(version)s차)이 발급되었습니다. SFMS에 로그인해 내용을 확인하고 동의해 주십시오."
+            ),
+            {"title": project.title, "version": agreement.version},
+        )
+    return agreement
+
+
+def _may_accept_for(actor, party):
+    p = principal_for(actor)
+    if party.role == PartyRole.OPERATOR:
+        return party.operator_id in p.operator_ids_with(*CALL_STAFF_ROLES)
+    return party.company_id in p.company_ids_with(PARTY_ROLES[party.role])
+
+
+@transaction.atomic
+def agreement_accept(actor, party, *, ip=None, now=None):
+    """A party accepts in its own account; when the last one does, the version comes into force."""
+    party = _lock(AgreementParty, party, "agreement__project")
+    agreement = _lock(Agreement, party.agreement, "project__call")
+    if not _may_accept_for(actor, party):
+        raise AccessDenied(
+            _(
+                "이 당사자(%(name)s)를 대신해 동의할 수 없습니다. 해당 기관·기업의 담당자 계정으로 동의해 주십시오."
+            )
+            % {"name": party.name}
+        )
+    if agreement.status != AgreementStatus.AWAITING:
+        raise Conflict(
+            _("동의를 받는 협약이 아닙니다. 최신 차수의 협약을 확인해 주십시오."), "agreement_not_awaiting"
+        )
+    if party.accepted_at:
+        raise Conflict(_("이미 동의했습니다."), "already_accepted")
+    now = now or timezone.now()
+    before = audit.snapshot(party)
+    party.accepted_by, party.accepted_at, party.accepted_ip = actor, now, ip
+    party.save(update_fields=["accepted_by", "accepted_at", "accepted_ip"])
+    audit.record_update(actor, party, before, reason="agreement accepted")
+    if AgreementParty.objects.unrestricted().filter(agreement=agreement, accepted_at__isnull=True).exists():
+        return party
+    for old in Agreement.objects.unrestricted().filter(
+        project=agreement.project, status=AgreementStatus.IN_FORCE
+    ):
+        old.status = AgreementStatus.SUPERSEDED
+        old.save(update_fields=["status"])
+        audit.record_transition(None, old, "status", AgreementStatus.IN_FORCE, old.status)
+    agreement.status, agreement.in_force_at = AgreementStatus.IN_FORCE, now
+    agreement.save(update_fields=["status", "in_force_at"])
+    audit.record_transition(None, agreement, "status", AgreementStatus.AWAITING, agreement.status)
+    project = _lock(Project, agreement.project)
+    if project.status == ProjectStatus.AGREEMENT:
+        project.status = ProjectStatus.IN_PROGRESS
+        project.save(update_fields=["status"])
+        audit.record_transition(None, project, "status", ProjectStatus.AGREEMENT, project.status)
+    return party
+
+
+# --- tranches ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tranche_request(actor, tranche, *, now=None):
+    tranche = _lock(Tranche, tranche, "project__call")
+    project = tranche.project
+    _require_lead(actor, project)
+    if tranche.status != TrancheStatus.SCHEDULED:
+        raise Conflict(_("이미 요청한 지급 차수입니다."), "tranche_requested")
+    if not Agreement.objects.unrestricted().filter(project=project, status=AgreementStatus.IN_FORCE).exists():
+        raise Conflict(
+            _("모든 당사자가 협약에 동의한 뒤 지급을 요청할 수 있습니다."), "agreement_not_in_force"
+        )
+    _require_balance_ready(tranche)
+    tranche.status, tranche.requested_at = TrancheStatus.REQUESTED, now or timezone.now()
+    tranche.save(update_fields=["status", "requested_at"])
+    audit.record_transition(actor, tranche, "status", TrancheStatus.SCHEDULED, tranche.status)
+    return tranche
+
+
+def _require_balance_ready(tranche):
+    if tranche.kind == TrancheKind.BALANCE and tranche.project.inspection_passed_at is None:
+        raise Conflict(
+            _("잔금은 최종 점검을 통과한 뒤에만 요청·승인할 수 있습니다."), "inspection_not_passed"
+        )
+
+
+@transaction.atomic
+def tranche_approve(actor, tranche, *, now=None):
+    tranche = _lock(Tranche, tranche, "project__call")
+    _require_staff(actor, tranche.project)
+    if tranche.status != TrancheStatus.REQUESTED:
+        raise Conflict(_("지급 요청된 차수만 승인할 수 있습니다."), "tranche_not_requested")
+    _require_balance_ready(tranche)
+    tranche.status, tranche.approved_at = TrancheStatus.APPROVED, now or timezone.now()
+    tranche.save(update_fields=["status", "approved_at"])
+    audit.record_transition(actor, tranche, "status", TrancheStatus.REQUESTED, tranche.status)
+    return tranche
+
+
+@transaction.atomic
+def tranche_mark_paid(actor, tranche, *, paid_on):
+    tranche = _lock(Tranche, tranche, "project__call")
+    _require_staff(actor, tranche.project)
+    if tranche.status != TrancheStatus.APPROVED:
+        raise Conflict(_("승인된 차수만 지급 완료로 기록할 수 있습니다."), "tranche_not_approved")
+    if paid_on > timezone.localdate():
+        raise DomainError(_("지급일은 오늘이나 그 이전이어야 합니다."), "paid_on_future", "paid_on")
+    tranche.status, tranche.paid_on = TrancheStatus.PAID, paid_on
+    tranche.save(update_fields=["status", "paid_on"])
+    audit.record_transition(actor, tranche, "status", TrancheStatus.APPROVED, tranche.status)
+    return tranche
+
+
+# --- milestones ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_save(actor, project, changes, *, milestone=None):
+    """The lead plans its milestones and records when each was done; staff may correct them."""
+    project = _lock(Project, project, "call")
+    p = principal_for(actor)
+    if not (p.is_platform_admin or project.lead_id in p.company_ids_with(Role.SME_MEMBER)):
+        _require_staff(actor, project)
+    if project.status in (ProjectStatus.CLOSED, ProjectStatus.ABANDONED):
+        raise Conflict(_("종료된 과제입니다."), "project_closed")
+    milestone = milestone or Milestone(project=project)
+    before = audit.snapshot(milestone) if milestone.pk else None
+    apply_changes(milestone, changes, ("name", "planned_on", "done_on", "order"))
+    if not (project.starts_on <= milestone.planned_on <= project.ends_on):
+        raise DomainError(
+            _("예정일은 수행 기간(%(start)s~%(end)s) 안이어야 합니다.")
+            % {"start": project.starts_on.isoformat(), "end": project.ends_on.isoformat()},
+            "planned_outside_period",
+            "planned_on",
+        )
+    if milestone.done_on and milestone.done_on > timezone.localdate():
+        raise DomainError(_("완료일은 오늘이나 그 이전이어야 합니다."), "done_in_future", "done_on")
+    full_clean(milestone)
+    milestone.save()
+    if before is None:
+        audit.record_create(actor, milestone)
+    else:
+        audit.record_update(actor, milestone, before)
+    return milestone
