@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("suppliers.api_urls")),
     path("", include("applications.api_urls")),
     path("", include("evaluations.api_urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("applications/", include("applications.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("projects/", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

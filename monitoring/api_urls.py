@@ -1,0 +1,3 @@
+"""API of the monitoring app (under /api/v1/)."""
+
+urlpatterns = []
