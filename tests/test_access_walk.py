@@ -353,6 +353,47 @@ def _register_evaluations(foreign, member_b, submission):
             em.TrackExpertise: expertise,
         }
     )
+    _register_monitoring(foreign, member_b, submission, decision)
+
+
+def _register_monitoring(foreign, member_b, submission, decision):
+    """Tenant B's project from that selection: agreement, a party, tranches and a milestone."""
+    import datetime
+
+    from django.utils import timezone
+
+    from monitoring import models as mm
+
+    project = mm.Project.objects.create(
+        submission=submission,
+        call=submission.application.call,
+        lead=foreign[Company],
+        region_id="26",
+        title="외부과제LEAK",
+        starts_on=datetime.date(2027, 1, 1),
+        ends_on=datetime.date(2027, 7, 1),
+        total_cost=100_000_000,
+        government_share=decision.government_share,
+        created_by=member_b,
+    )
+    agreement = mm.Agreement.objects.create(
+        project=project, version=1, terms={"parties": []}, issued_by=member_b, issued_at=timezone.now()
+    )
+    foreign.update(
+        {
+            mm.Project: project,
+            mm.Agreement: agreement,
+            mm.AgreementParty: mm.AgreementParty.objects.create(
+                agreement=agreement, role="lead", company=foreign[Company], name="외부당사자LEAK"
+            ),
+            mm.Tranche: mm.Tranche.objects.create(
+                project=project, order=1, kind="advance", amount=35_000_000
+            ),
+            mm.Milestone: mm.Milestone.objects.create(
+                project=project, name="외부일정LEAK", planned_on=datetime.date(2027, 3, 1)
+            ),
+        }
+    )
 
 
 def _register_suppliers(foreign):
@@ -575,6 +616,16 @@ def _evaluations_markers(foreign):
         (foreign[em.CostReview], "외부원가기관LEAK"),
         (foreign[em.MatchingNote], "외부매칭LEAK"),
         (foreign[em.Objection], "외부이의LEAK"),
+        *_monitoring_markers(foreign),
+    ]
+
+
+def _monitoring_markers(foreign):
+    from monitoring import models as mm
+
+    return [
+        (foreign[mm.AgreementParty], "외부당사자LEAK"),
+        (foreign[mm.Milestone], "외부일정LEAK"),
     ]
 
 
