@@ -1,5 +1,21 @@
 """Pages of the monitoring app (under /projects/, namespace `monitoring`)."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "monitoring"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.project_list, name="project-list"),
+    path("new/", views.project_candidates, name="project-candidates"),
+    path("<int:pk>/", views.project_detail, name="project-detail"),
+    path("<int:pk>/agreement/amend/", views.agreement_amend, name="agreement-amend"),
+    path("<int:pk>/milestones/add/", views.milestone_add, name="milestone-add"),
+    path("agreements/<int:pk>/pdf/", views.agreement_pdf, name="agreement-pdf"),
+    path("parties/<int:pk>/accept/", views.agreement_accept, name="agreement-accept"),
+    path("tranches/<int:pk>/request/", views.tranche_request, name="tranche-request"),
+    path("tranches/<int:pk>/approve/", views.tranche_approve, name="tranche-approve"),
+    path("tranches/<int:pk>/paid/", views.tranche_paid, name="tranche-paid"),
+    path("milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
+]
