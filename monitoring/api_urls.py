@@ -1,3 +1,15 @@
-"""API of the monitoring app (under /api/v1/)."""
+"""Monitoring API routes, included under /api/v1/ by sfms/urls.py. Routes are flat (one object id
+per URL) so every id is resolved inside its own model's `visible_to(user)`."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from . import api
+
+router = SimpleRouter()
+router.register("projects", api.ProjectViewSet, basename="project")
+router.register("agreements", api.AgreementViewSet, basename="agreement")
+router.register("agreement-parties", api.AgreementPartyViewSet, basename="agreement-party")
+router.register("tranches", api.TrancheViewSet, basename="tranche")
+router.register("milestones", api.MilestoneViewSet, basename="milestone")
+
+urlpatterns = router.urls
