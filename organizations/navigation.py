@@ -28,6 +28,8 @@ def navigation_for(principal, user=None):
         items.append((_("평가 결과"), reverse("evaluations:my-results")))
     if principal.has_role(Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER):
         items.append((_("컨소시엄 참여 요청"), reverse("applications:invitations")))
+    if principal.is_company_side:
+        items.append((_("내 과제"), reverse("monitoring:project-list")))
     items.append((_("저장한 검색"), reverse("programs:saved-search-list")))
     if principal.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF) or principal.is_platform_admin:
         items.append((_("사업·공고 관리"), reverse("programs:operator-call-list")))
@@ -37,6 +39,8 @@ def navigation_for(principal, user=None):
         items.append((_("내 평가"), reverse("evaluations:reviewer-home")))
     if principal.has_role(Role.CENTRE_STAFF):
         items.append((_("지역 신청 현황"), reverse("applications:centre-list")))
+    if principal.is_operator_side or principal.is_platform_admin:
+        items.append((_("과제 관리"), reverse("monitoring:project-list")))
     if principal.is_platform_admin or (user is not None and reviewer_operator_ids(user)):
         items.append((_("공급기업 심사"), reverse("suppliers:review-queue")))
     if principal.is_operator_side or principal.is_platform_admin:
