@@ -9,6 +9,7 @@ import datetime
 import subprocess
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -134,6 +135,34 @@ def test_the_list_keeps_a_constant_number_of_queries(client, staff, project, tra
         response = client.get(LIST)
     assert "과제 4건" in text(response)
     assert len(one) == len(four), [q["sql"][:120] for q in four.captured_queries]
+
+
+def test_the_project_page_keeps_a_constant_number_of_queries(client, project, users):
+    login(client, users["operator"])
+    services.milestone_save(
+        users["lead"], project, {"name": "착수", "planned_on": datetime.date(2026, 11, 5)}
+    )
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(detail(project)).status_code == 200
+    accept_all(project, users)
+    services.agreement_issue(users["operator"], project, reason="범위 조정")
+    for n in range(3):
+        services.milestone_save(
+            users["lead"], project, {"name": f"단계 {n}", "planned_on": datetime.date(2027, 1, 10 + n)}
+        )
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(detail(project))
+    assert "단계 2" in text(response) and "협약 차수" in text(response)
+    assert len(small) == len(large), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_pages_render_in_english_too(client, project, staff):
+    login(client, staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (LIST, NEW, detail(project)):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert '<html lang="en">' in response.content.decode()
 
 
 # --- candidates ----------------------------------------------------------------------------------------
