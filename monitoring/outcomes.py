@@ -257,7 +257,10 @@ def _english() -> bool:
 
 def _topic(name: str) -> str:
     """The topic particle after a Korean noun: 은 after a final consonant, 는 after a vowel,
-    은(는) when the name does not end in a Hangul syllable (a custom KPI named "OEE")."""
+    은(는) when the name does not end in a Hangul syllable (a custom KPI named "OEE"); nothing in
+    English, where the translated message has no particle."""
+    if _english():
+        return ""
     last = name.rstrip()[-1:] or " "
     if "가" <= last <= "힣":
         return "은" if (ord(last) - ord("가")) % 28 else "는"

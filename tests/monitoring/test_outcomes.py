@@ -476,3 +476,13 @@ def test_programme_measure_is_a_rate_except_for_employment_in_persons():
         "about_same"
     )
     assert str(outcomes.COMPARISON_LABELS["better"]) == "사업 평균보다 높음"
+
+
+def test_english_messages_have_no_korean_particle():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert (
+            outcomes.value_problems("defect_rate", "140")
+            == "Defect rate must be between 0% and 100%. You entered: 140"
+        )
