@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -273,11 +273,9 @@ def _company_users(company_id, roles):
 
 
 def _notify(users, subject, body, params):
-    from organizations.notifications import notify
+    from organizations.notifications import notify_each
 
-    for user in users:
-        with translation.override(user.preferred_language or "ko"):
-            notify(user, str(subject) % params, str(body) % params)
+    notify_each(users, subject, body, params)
 
 
 MEMBER_ROLE_FOR = {MemberRole.SUPPLIER: Role.SUPPLIER_MEMBER, MemberRole.LARGE_FIRM: Role.LARGE_FIRM_MEMBER}

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Q, Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -114,11 +114,9 @@ def _plan_operator_id(plan):
 
 
 def _notify(users, subject, body, params):
-    from organizations.notifications import notify
+    from organizations.notifications import notify_each
 
-    for user in users:
-        with translation.override(getattr(user, "preferred_language", "") or "ko"):
-            notify(user, str(subject) % params, str(body) % params)
+    notify_each(users, subject, body, params)
 
 
 def _lead_users(submission):

@@ -5,7 +5,7 @@ import calendar
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,11 +58,9 @@ def _lock(model, obj, *related):
 
 
 def _notify(users, subject, body, params):
-    from organizations.notifications import notify
+    from organizations.notifications import notify_each
 
-    for user in users:
-        with translation.override(getattr(user, "preferred_language", "") or "ko"):
-            notify(user, str(subject) % params, str(body) % params)
+    notify_each(users, subject, body, params)
 
 
 def _party_users(party):

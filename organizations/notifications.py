@@ -59,6 +59,18 @@ def notify(user, subject, body):
     return notification
 
 
+def notify_each(users, subject, body, params):
+    """Queue the same message to each user in their own language: `subject` and `body` are lazy
+    (gettext_lazy) strings with %(name)s placeholders filled from `params` after translation."""
+    from django.utils import translation
+
+    sent = []
+    for user in users:
+        with translation.override(getattr(user, "preferred_language", "") or "ko"):
+            sent.append(notify(user, str(subject) % params, str(body) % params))
+    return sent
+
+
 def is_transient_mail_error(exc):
     """True for failures worth retrying: connection trouble, timeouts and SMTP 4xx replies."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):

@@ -5,7 +5,7 @@ import datetime
 import logging
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import audit, edits
@@ -734,10 +734,9 @@ def call_unwatch(actor, call):
 
 
 def _notify_in_language(user, subject, body, params):
-    from organizations.notifications import notify
+    from organizations.notifications import notify_each
 
-    with translation.override(user.preferred_language or "ko"):
-        notify(user, str(subject % params), str(body % params))
+    notify_each([user], subject, body, params)
 
 
 def _call_params(call, user):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import connection, transaction
 from django.dispatch import receiver
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations import audit, edits
@@ -114,17 +114,14 @@ def _lock(profile):
 
 
 def _notify_members(profile, subject, body, params):
-    from organizations.notifications import notify
+    from organizations.notifications import notify_each
 
     members = (
         Membership.objects.unrestricted()
         .filter(company_id=profile.company_id, role=Role.SUPPLIER_MEMBER, is_active=True)
         .select_related("user")
     )
-    for membership in members:
-        user = membership.user
-        with translation.override(user.preferred_language or "ko"):
-            notify(user, str(subject % params), str(body % params))
+    notify_each([m.user for m in members], subject, body, params)
 
 
 # --- profile -------------------------------------------------------------------------------------

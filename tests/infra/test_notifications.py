@@ -198,3 +198,19 @@ def test_sweep_then_delivery_sends_a_lost_notification(user, django_capture_on_c
     n.refresh_from_db()
     assert n.status == Notification.Status.SENT
     assert [m.subject for m in mail.outbox] == ["지연된 알림"]
+
+
+@pytest.mark.django_db
+def test_notify_each_writes_one_row_per_user_in_their_language():
+    from django.utils.translation import gettext_lazy
+
+    from organizations.notifications import notify_each
+    from tests import factories
+
+    korean = factories.make_user(email="ko@example.kr", preferred_language="ko")
+    english = factories.make_user(email="en@example.kr", preferred_language="en")
+    rows = notify_each([korean, english], gettext_lazy("평가 결과"), gettext_lazy("%(n)s번"), {"n": 3})
+    assert [(r.email, r.subject, r.body) for r in rows] == [
+        ("ko@example.kr", "평가 결과", "3번"),
+        ("en@example.kr", "Evaluation result", "no. 3"),
+    ]
