@@ -7,7 +7,7 @@ the old one stays as it was accepted.
 """
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -266,3 +266,81 @@ class Milestone(PartOfProject, models.Model):
 
     def __str__(self):
         return self.name
+
+
+def evidence_path(instance, filename):
+    """Random stored names (organizations.uploads decides them); the folder says whose it is."""
+    return f"projects/{instance.project_id}/evidence/{filename}"
+
+
+class ReporterRole(models.TextChoices):
+    LEAD = "lead", _("주관 도입기업")
+    SUPPLIER = "supplier", _("공급기업")
+
+
+class ProgressReport(PartOfProject, models.Model):
+    """A periodic progress report by the lead SME or the supplier, for the period ending `period_end`."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    reporter_role = models.CharField(_("보고 주체"), max_length=10, choices=ReporterRole.choices)
+    period_end = models.DateField(_("보고 기간 종료일"))
+    percent_complete = models.PositiveSmallIntegerField(
+        _("진척률(%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    spent = models.BigIntegerField(_("누적 집행액(원)"), validators=[MinValueValidator(0)])
+    work_done = models.TextField(_("수행 내용"))
+    issues = models.TextField(_("문제점·지원 요청"), blank=True)
+    evidence = models.FileField(_("증빙 파일"), upload_to=evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("증빙 파일명"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("제출자"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("제출일시"))
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("진척 보고서")
+        verbose_name_plural = _("진척 보고서")
+        ordering = ["project_id", "-period_end", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "reporter_role", "period_end"], name="progress_report_one_per_period"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.period_end} · {self.percent_complete}%"
+
+
+class SiteVisit(PartOfProject, models.Model):
+    """A regional centre's (or the operator's) visit to the factory, with findings and follow-up."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="site_visits"
+    )
+    operator = models.ForeignKey(
+        "organizations.Operator", verbose_name=_("방문 기관"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_on = models.DateField(_("방문일"))
+    findings = models.TextField(_("확인 내용"))
+    follow_up = models.TextField(_("후속 조치"), blank=True)
+    follow_up_due = models.DateField(_("후속 조치 기한"), null=True, blank=True)
+    photo = models.FileField(_("현장 사진"), upload_to=evidence_path, max_length=200, blank=True)
+    photo_name = models.CharField(_("사진 파일명"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("기록자"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("기록일시"), auto_now_add=True)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("현장 방문")
+        verbose_name_plural = _("현장 방문")
+        ordering = ["project_id", "-visited_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.project} · {self.visited_on}"
