@@ -392,6 +392,27 @@ def _register_monitoring(foreign, member_b, submission, decision):
             mm.Milestone: mm.Milestone.objects.create(
                 project=project, name="외부일정LEAK", planned_on=datetime.date(2027, 3, 1)
             ),
+            mm.ProgressReport: mm.ProgressReport.objects.create(
+                project=project,
+                reporter_role="lead",
+                period_end=datetime.date(2027, 1, 31),
+                percent_complete=20,
+                spent=10_000_000,
+                work_done="외부진척LEAK",
+                evidence="projects/leak/evidence/leak.pdf",
+                evidence_name="외부증빙LEAK.pdf",
+                submitted_by=member_b,
+                submitted_at=timezone.now(),
+            ),
+            mm.SiteVisit: mm.SiteVisit.objects.create(
+                project=project,
+                operator=foreign[Operator],
+                visited_on=datetime.date(2027, 2, 10),
+                findings="외부방문LEAK",
+                photo="projects/leak/evidence/leak.png",
+                photo_name="외부사진LEAK.png",
+                recorded_by=member_b,
+            ),
         }
     )
 
@@ -626,6 +647,8 @@ def _monitoring_markers(foreign):
     return [
         (foreign[mm.AgreementParty], "외부당사자LEAK"),
         (foreign[mm.Milestone], "외부일정LEAK"),
+        (foreign[mm.ProgressReport], "외부진척LEAK"),
+        (foreign[mm.SiteVisit], "외부방문LEAK"),
     ]
 
 
