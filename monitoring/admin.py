@@ -11,7 +11,7 @@ from django.contrib import admin
 from organizations.access import principal_for
 from organizations.admin import AuditedModelAdmin
 
-from .models import Agreement, AgreementParty, Milestone, Project, Tranche
+from .models import Agreement, AgreementParty, Milestone, ProgressReport, Project, SiteVisit, Tranche
 
 
 class ScopedAdmin(AuditedModelAdmin):
@@ -139,3 +139,23 @@ class MilestoneAdmin(ScopedAdmin):
     search_fields = ["name", "project__title", "project__submission__receipt_number"]
     raw_id_fields = ["project"]
     list_select_related = ["project"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    """Submitted through `services.progress_report_submit` only (rules, audit, notifications)."""
+
+    list_display = ["project", "reporter_role", "period_end", "percent_complete", "spent", "submitted_at"]
+    list_filter = ["reporter_role", "project__call__operator"]
+    search_fields = ["project__title", "project__submission__receipt_number", "work_done"]
+    list_select_related = ["project"]
+
+
+@admin.register(SiteVisit)
+class SiteVisitAdmin(ReadOnlyAdmin):
+    """Recorded through `services.site_visit_record` only."""
+
+    list_display = ["project", "operator", "visited_on", "follow_up_due", "recorded_by", "recorded_at"]
+    list_filter = ["operator"]
+    search_fields = ["project__title", "project__submission__receipt_number", "findings"]
+    list_select_related = ["project", "operator", "recorded_by"]

@@ -17,16 +17,26 @@ import ipaddress
 
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from organizations.pages import file_response
 from sfms.middleware import received_at
 
 from . import services
-from .filters import AgreementFilter, AgreementPartyFilter, MilestoneFilter, ProjectFilter, TrancheFilter
-from .models import Agreement, AgreementParty, Milestone, Project, Tranche
+from .filters import (
+    AgreementFilter,
+    AgreementPartyFilter,
+    MilestoneFilter,
+    ProgressReportFilter,
+    ProjectFilter,
+    SiteVisitFilter,
+    TrancheFilter,
+)
+from .models import Agreement, AgreementParty, Milestone, ProgressReport, Project, SiteVisit, Tranche
 from .serializers import (
     AgreementAmendSerializer,
     AgreementPartySerializer,
@@ -34,9 +44,13 @@ from .serializers import (
     MilestoneCreateSerializer,
     MilestoneSerializer,
     MilestoneUpdateSerializer,
+    ProgressReportCreateSerializer,
+    ProgressReportSerializer,
     ProjectCreateSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
+    SiteVisitCreateSerializer,
+    SiteVisitSerializer,
     TranchePaidSerializer,
     TrancheSerializer,
 )
@@ -294,3 +308,90 @@ class MilestoneViewSet(ReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         data = dict(_valid(MilestoneUpdateSerializer, request, partial=True))
         services.milestone_save(request.user, milestone.project, data, milestone=milestone)
         return self._read(milestone.pk)
+
+
+# --- progress reports and site visits ------------------------------------------------------------
+
+UPLOAD_PARSERS = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
+@extend_schema_view(
+    list=extend_schema(description="Progress reports of the projects the user may see."),
+    create=extend_schema(
+        request={
+            "multipart/form-data": ProgressReportCreateSerializer,
+            "application/json": ProgressReportCreateSerializer,
+        },
+        responses={201: ProgressReportSerializer, **REFUSED},
+        description="The lead SME (reporter_role=lead) or a supplier party to the agreement "
+        "(reporter_role=supplier) reports progress while the project is in progress: one report per "
+        "role and period end, inside the period and not in the future; the percentage never goes "
+        "down; spending is cumulative whole won, at most the total cost. The evidence file is "
+        "checked by its content.",
+    ),
+)
+class ProgressReportViewSet(
+    ReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    model = ProgressReport
+    serializer_class = ProgressReportSerializer
+    filterset_class = ProgressReportFilter
+    permission_classes = AUTH
+    parser_classes = UPLOAD_PARSERS
+    http_method_names = READ_CREATE
+
+    def get_queryset(self):
+        return ProgressReport.objects.visible_to(self.request.user).select_related("submitted_by")
+
+    def create(self, request):
+        data = dict(_valid(ProgressReportCreateSerializer, request))
+        project = data.pop("project")
+        report = services.progress_report_submit(request.user, project, now=received_at(request), **data)
+        return self._read(report.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=FILE_RESPONSE)
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        """The evidence file as uploaded, under its original name."""
+        report = self.get_object()
+        return file_response(report.evidence, report.evidence_name)
+
+
+@extend_schema_view(
+    list=extend_schema(description="Site visits to the projects the user may see."),
+    create=extend_schema(
+        request={
+            "multipart/form-data": SiteVisitCreateSerializer,
+            "application/json": SiteVisitCreateSerializer,
+        },
+        responses={201: SiteVisitSerializer, **REFUSED},
+        description="Staff of a regional centre covering the project's region (recorded for the "
+        "centre) or the call's staff (recorded for the call's operator) record a visit inside the "
+        "project period, not in the future; a follow-up needs a due date on or after the visit. "
+        "The photo is a JPG or PNG checked by its content. The lead SME is notified.",
+    ),
+)
+class SiteVisitViewSet(ReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    model = SiteVisit
+    serializer_class = SiteVisitSerializer
+    filterset_class = SiteVisitFilter
+    permission_classes = AUTH
+    parser_classes = UPLOAD_PARSERS
+    http_method_names = READ_CREATE
+
+    def get_queryset(self):
+        return SiteVisit.objects.visible_to(self.request.user).select_related("operator", "recorded_by")
+
+    def create(self, request):
+        data = dict(_valid(SiteVisitCreateSerializer, request))
+        project = data.pop("project")
+        visit = services.site_visit_record(request.user, project, **data)
+        return self._read(visit.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses=FILE_RESPONSE)
+    @action(detail=True, methods=["get"])
+    def photo(self, request, pk=None):
+        """The photo as uploaded, under its original name."""
+        visit = self.get_object()
+        return file_response(visit.photo, visit.photo_name)

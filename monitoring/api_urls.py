@@ -11,5 +11,7 @@ router.register("agreements", api.AgreementViewSet, basename="agreement")
 router.register("agreement-parties", api.AgreementPartyViewSet, basename="agreement-party")
 router.register("tranches", api.TrancheViewSet, basename="tranche")
 router.register("milestones", api.MilestoneViewSet, basename="milestone")
+router.register("progress-reports", api.ProgressReportViewSet, basename="progress-report")
+router.register("site-visits", api.SiteVisitViewSet, basename="site-visit")
 
 urlpatterns = router.urls

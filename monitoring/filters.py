@@ -6,7 +6,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgreementStatus, PartyRole, ProjectStatus, TrancheKind, TrancheStatus
+from .models import AgreementStatus, PartyRole, ProjectStatus, ReporterRole, TrancheKind, TrancheStatus
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -47,3 +47,11 @@ class MilestoneFilter(ProjectPartFilter):
     def filter_overdue(self, queryset, name, value):
         late = {"done_on__isnull": True, "planned_on__lt": timezone.localdate()}
         return queryset.filter(**late) if value else queryset.exclude(**late)
+
+
+class ProgressReportFilter(ProjectPartFilter):
+    reporter_role = django_filters.ChoiceFilter(label=_("보고 주체"), choices=ReporterRole.choices)
+
+
+class SiteVisitFilter(ProjectPartFilter):
+    pass

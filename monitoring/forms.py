@@ -5,11 +5,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import LocalizedModelChoiceField, required
+from organizations.forms import LocalizedModelChoiceField, WonField, required
 from organizations.models import Region
+from organizations.uploads import CheckedFileField
 from programs.forms_operator import TextDateField
 
-from .models import ProjectStatus
+from .models import ProjectStatus, ReporterRole
+from .services import IMAGE_KINDS
 
 
 class ProjectFilterForm(forms.Form):
@@ -108,3 +110,83 @@ class MilestoneForm(forms.Form):
         data = dict(self.cleaned_data)
         data["order"] = data.get("order") or 0
         return data
+
+
+class ProgressReportForm(forms.Form):
+    reporter_role = forms.ChoiceField(
+        label=_("보고 주체"), error_messages=required(_("보고 주체를 고르십시오."))
+    )
+    period_end = TextDateField(
+        label=_("보고 기간 종료일"),
+        help_text=_("수행 기간 안, 오늘이나 그 이전. 예: 2027. 1. 31."),
+        error_messages=required(_("보고 기간 종료일을 입력해 주십시오.")),
+    )
+    percent_complete = forms.IntegerField(
+        label=_("진척률(%)"),
+        min_value=0,
+        max_value=100,
+        help_text=_("0~100. 직전 보고보다 낮을 수 없습니다."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "w-2"}),
+        error_messages={
+            **required(_("진척률을 입력해 주십시오.")),
+            "invalid": _("진척률은 숫자로 입력해 주십시오."),
+            "min_value": _("진척률은 0~100 사이의 정수로 입력해 주십시오."),
+            "max_value": _("진척률은 0~100 사이의 정수로 입력해 주십시오."),
+        },
+    )
+    spent = WonField(
+        label=_("누적 집행액(원)"),
+        help_text=_("수행 시작부터 지금까지 집행한 금액. 예: 12,000,000"),
+        error_messages=required(_("누적 집행액을 입력해 주십시오.")),
+    )
+    work_done = forms.CharField(
+        label=_("수행 내용"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            **required(_("이번 기간에 수행한 내용을 적어 주십시오.")),
+            "max_length": _("수행 내용은 4,000자 이내로 적어 주십시오."),
+        },
+    )
+    issues = forms.CharField(
+        label=_("문제점·지원 요청"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("문제점·지원 요청은 4,000자 이내로 적어 주십시오.")},
+    )
+    evidence = CheckedFileField(label=_("증빙 파일"), required=False)
+
+    def __init__(self, *args, roles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reporter_role"].choices = [(r, ReporterRole(r).label) for r in roles]
+        if len(roles) == 1:
+            self.fields["reporter_role"].initial = roles[0]
+
+
+class SiteVisitForm(forms.Form):
+    visited_on = TextDateField(
+        label=_("방문일"),
+        help_text=_("수행 기간 안, 오늘이나 그 이전. 예: 2027. 1. 20."),
+        error_messages=required(_("방문일을 입력해 주십시오.")),
+    )
+    findings = forms.CharField(
+        label=_("확인 내용"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            **required(_("현장에서 확인한 내용을 적어 주십시오.")),
+            "max_length": _("확인 내용은 4,000자 이내로 적어 주십시오."),
+        },
+    )
+    follow_up = forms.CharField(
+        label=_("후속 조치"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("후속 조치는 4,000자 이내로 적어 주십시오.")},
+    )
+    follow_up_due = TextDateField(
+        label=_("후속 조치 기한"), required=False, help_text=_("후속 조치를 적었으면 필수. 방문일 이후.")
+    )
+    photo = CheckedFileField(label=_("현장 사진"), required=False, kinds=IMAGE_KINDS)

@@ -10,12 +10,15 @@ Status and kind codes are published as documented strings rather than enums: pro
 and tranches all have a `status`, and competing enums of one name would clash in the schema.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from evaluations.models import Decision
 from organizations.access import principal_for
+from organizations.uploads import CheckedFileField
 from programs.serializers import ScopedIdField
 
 from .models import (
@@ -24,14 +27,17 @@ from .models import (
     AgreementStatus,
     Milestone,
     PartyRole,
+    ProgressReport,
     Project,
     ProjectStatus,
+    ReporterRole,
+    SiteVisit,
     Tranche,
     TrancheKind,
     TrancheStatus,
 )
 from .querysets import CALL_STAFF_ROLES
-from .services import PARTY_ROLES
+from .services import IMAGE_KINDS, PARTY_ROLES
 
 SMALL_INT = 32767
 
@@ -319,3 +325,113 @@ class ProjectCreateSerializer(serializers.Serializer):
     starts_on = serializers.DateField(
         required=False, help_text="First day of the project; defaults to today (Asia/Seoul)."
     )
+
+
+# --- progress reports and site visits ------------------------------------------------------------
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    """A periodic progress report (lead SME or supplier). `evidence_url` downloads the evidence file
+    under the name it was uploaded with."""
+
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    reporter_role = _code(ReporterRole.choices)
+    reporter_role_label = _label("get_reporter_role_display")
+    submitted_by_name = serializers.CharField(source="submitted_by.full_name", read_only=True)
+    evidence_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "project",
+            "reporter_role",
+            "reporter_role_label",
+            "period_end",
+            "percent_complete",
+            "spent",
+            "work_done",
+            "issues",
+            "evidence_name",
+            "evidence_url",
+            "submitted_by_name",
+            "submitted_at",
+        ]
+        read_only_fields = fields
+
+    def get_evidence_url(self, report) -> str | None:
+        if not report.evidence:
+            return None
+        return reverse("progress-report-evidence", args=[report.pk])
+
+
+class ProgressReportCreateSerializer(serializers.Serializer):
+    """multipart/form-data (or JSON without a file): `evidence` is checked by its content (PDF,
+    HWP/HWPX, Office, JPG/PNG), 10 MB."""
+
+    project = _id(visible_projects, _("없는 과제입니다."))
+    reporter_role = serializers.ChoiceField(choices=ReporterRole.choices)
+    period_end = serializers.DateField()
+    percent_complete = serializers.IntegerField(min_value=0, max_value=100)
+    spent = serializers.IntegerField(min_value=0)
+    work_done = serializers.CharField(max_length=4000)
+    issues = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    evidence = serializers.FileField(required=False, allow_null=True, default=None)
+
+    def validate_evidence(self, value):
+        if value is None:
+            return None
+        try:
+            return CheckedFileField().clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class SiteVisitSerializer(serializers.ModelSerializer):
+    project = serializers.IntegerField(source="project_id", read_only=True)
+    operator = serializers.IntegerField(source="operator_id", read_only=True)
+    operator_name = serializers.CharField(source="operator.name_ko", read_only=True)
+    recorded_by_name = serializers.CharField(source="recorded_by.full_name", read_only=True)
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SiteVisit
+        fields = [
+            "id",
+            "project",
+            "operator",
+            "operator_name",
+            "visited_on",
+            "findings",
+            "follow_up",
+            "follow_up_due",
+            "photo_name",
+            "photo_url",
+            "recorded_by_name",
+            "recorded_at",
+        ]
+        read_only_fields = fields
+
+    def get_photo_url(self, visit) -> str | None:
+        if not visit.photo:
+            return None
+        return reverse("site-visit-photo", args=[visit.pk])
+
+
+class SiteVisitCreateSerializer(serializers.Serializer):
+    """multipart/form-data (or JSON without a photo): `photo` is a JPG or PNG checked by content."""
+
+    project = _id(visible_projects, _("없는 과제입니다."))
+    visited_on = serializers.DateField()
+    findings = serializers.CharField(max_length=4000)
+    follow_up = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+    def validate_photo(self, value):
+        if value is None:
+            return None
+        try:
+            return CheckedFileField(kinds=IMAGE_KINDS).clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc

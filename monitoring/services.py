@@ -16,6 +16,7 @@ from organizations.edits import apply_changes, full_clean
 from organizations.errors import AccessDenied, Conflict, DomainError
 from organizations.models import Membership
 from organizations.models_roles import Role
+from organizations.uploads import DOCUMENT_KINDS
 
 from . import rules
 from .models import (
@@ -24,8 +25,11 @@ from .models import (
     AgreementStatus,
     Milestone,
     PartyRole,
+    ProgressReport,
     Project,
     ProjectStatus,
+    ReporterRole,
+    SiteVisit,
     Tranche,
     TrancheKind,
     TrancheStatus,
@@ -342,3 +346,250 @@ def milestone_save(actor, project, changes, *, milestone=None):
     else:
         audit.record_update(actor, milestone, before)
     return milestone
+
+
+# --- progress reports and site visits ------------------------------------------------------------
+
+IMAGE_KINDS = frozenset({"png", "jpeg"})
+
+
+def _checked(uploaded, field, kinds):
+    """The upload checked by content (size, extension, kind, scanner) unless a form/serializer
+    already checked it for these kinds; a refusal is a DomainError on `field`."""
+    from django.core.exceptions import ValidationError
+
+    from organizations.uploads import check_upload
+
+    if uploaded is None:
+        return None
+    checked = getattr(uploaded, "checked_kinds", None)
+    if checked and checked <= kinds and getattr(uploaded, "original_name", None):
+        return uploaded  # already checked for kinds this field accepts
+    try:
+        return check_upload(uploaded, kinds=kinds)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), "bad_file", field) from exc
+
+
+def _staff_users(project):
+    rows = Membership.objects.unrestricted().filter(
+        operator_id=project.call.operator_id, role__in=CALL_STAFF_ROLES, is_active=True
+    )
+    return [m.user for m in rows.select_related("user")]
+
+
+def _lead_users(project):
+    rows = Membership.objects.unrestricted().filter(
+        company_id=project.lead_id, role=Role.SME_MEMBER, is_active=True
+    )
+    return [m.user for m in rows.select_related("user")]
+
+
+def supplier_company_ids(project):
+    """Supplier companies that are parties to the project's agreement (any version)."""
+    return set(
+        AgreementParty.objects.unrestricted()
+        .filter(agreement__project=project, role=PartyRole.SUPPLIER)
+        .values_list("company_id", flat=True)
+    )
+
+
+def reporter_roles_for(actor, project):
+    """The roles in which this user may report on the project ('lead', 'supplier')."""
+    p = principal_for(actor)
+    roles = []
+    if project.lead_id in p.company_ids_with(Role.SME_MEMBER):
+        roles.append(ReporterRole.LEAD)
+    if supplier_company_ids(project) & set(p.company_ids_with(Role.SUPPLIER_MEMBER)):
+        roles.append(ReporterRole.SUPPLIER)
+    return roles
+
+
+def _require_in_period(project, day, field, label):
+    if not (project.starts_on <= day <= project.ends_on):
+        raise DomainError(
+            _("%(label)s은(는) 수행 기간(%(start)s~%(end)s) 안이어야 합니다.")
+            % {"label": label, "start": project.starts_on.isoformat(), "end": project.ends_on.isoformat()},
+            f"{field}_outside_period",
+            field,
+        )
+    if day > timezone.localdate():
+        raise DomainError(
+            _("%(label)s은(는) 오늘이나 그 이전이어야 합니다.") % {"label": label}, f"{field}_future", field
+        )
+
+
+@transaction.atomic
+def progress_report_submit(
+    actor,
+    project,
+    *,
+    reporter_role,
+    period_end,
+    percent_complete,
+    spent,
+    work_done,
+    issues="",
+    evidence=None,
+    now=None,
+):
+    """The lead SME or a supplier party reports progress for the period ending `period_end`."""
+    project = _lock(Project, project, "call")
+    if reporter_role not in ReporterRole.values:
+        raise DomainError(_("보고 주체는 주관 도입기업 또는 공급기업입니다."), "bad_role", "reporter_role")
+    if reporter_role not in reporter_roles_for(actor, project):
+        if reporter_role == ReporterRole.LEAD:
+            raise AccessDenied(_("주관 도입기업 담당자만 주관 도입기업의 진척 보고를 제출할 수 있습니다."))
+        raise AccessDenied(_("이 과제 협약의 공급기업 담당자만 공급기업의 진척 보고를 제출할 수 있습니다."))
+    if project.status != ProjectStatus.IN_PROGRESS:
+        raise Conflict(_("수행 중인 과제만 진척 보고를 제출할 수 있습니다."), "project_not_in_progress")
+    _require_in_period(project, period_end, "period_end", _("보고 기간 종료일"))
+    if isinstance(percent_complete, bool) or not isinstance(percent_complete, int):
+        raise DomainError(
+            _("진척률은 0~100 사이의 정수로 입력해 주십시오."), "bad_percent", "percent_complete"
+        )
+    if not 0 <= percent_complete <= 100:
+        raise DomainError(
+            _("진척률은 0~100 사이의 정수로 입력해 주십시오."), "bad_percent", "percent_complete"
+        )
+    if isinstance(spent, bool) or not isinstance(spent, int) or spent < 0:
+        raise DomainError(_("누적 집행액은 0원 이상의 정수(원)로 입력해 주십시오."), "bad_spent", "spent")
+    if spent > project.total_cost:
+        raise DomainError(
+            _("누적 집행액은 총 사업비(%(total)s원)를 넘을 수 없습니다.")
+            % {"total": f"{project.total_cost:,}"},
+            "spent_over_total",
+            "spent",
+        )
+    if not (work_done or "").strip():
+        raise DomainError(_("이번 기간에 수행한 내용을 적어 주십시오."), "work_done_required", "work_done")
+    earlier = ProgressReport.objects.unrestricted().filter(project=project, reporter_role=reporter_role)
+    if earlier.filter(period_end=period_end).exists():
+        raise Conflict(
+            _("%(date)s로 끝나는 기간의 진척 보고는 이미 제출했습니다.") % {"date": period_end.isoformat()},
+            "report_exists",
+        )
+    previous = earlier.filter(period_end__lt=period_end).order_by("-period_end").first()
+    if previous is not None and percent_complete < previous.percent_complete:
+        raise DomainError(
+            _("진척률은 직전 보고(%(date)s, %(percent)s%%)보다 낮을 수 없습니다.")
+            % {"date": previous.period_end.isoformat(), "percent": previous.percent_complete},
+            "percent_decreased",
+            "percent_complete",
+        )
+    later = earlier.filter(period_end__gt=period_end).order_by("period_end").first()
+    if later is not None and percent_complete > later.percent_complete:
+        raise DomainError(
+            _("진척률은 다음 보고(%(date)s, %(percent)s%%)보다 높을 수 없습니다.")
+            % {"date": later.period_end.isoformat(), "percent": later.percent_complete},
+            "percent_above_later",
+            "percent_complete",
+        )
+    evidence = _checked(evidence, "evidence", DOCUMENT_KINDS)
+    report = ProgressReport(
+        project=project,
+        reporter_role=reporter_role,
+        period_end=period_end,
+        percent_complete=percent_complete,
+        spent=spent,
+        work_done=work_done.strip(),
+        issues=(issues or "").strip(),
+        submitted_by=actor,
+        submitted_at=now or timezone.now(),
+    )
+    if evidence is not None:
+        report.evidence_name = evidence.original_name[:200]
+        report.evidence.save(evidence.name, evidence, save=False)
+    full_clean(report)
+    report.save()
+    audit.record_create(actor, report)
+    _notify(
+        _staff_users(project),
+        gettext_lazy("[SFMS] 진척 보고 제출: %(title)s"),
+        gettext_lazy(
+            "'%(title)s' 과제의 %(role)s 진척 보고(%(date)s 기준, 진척률 %(percent)s%%)가 제출되었습니다."
+        ),
+        {
+            "title": project.title,
+            "role": report.get_reporter_role_display(),
+            "date": period_end.isoformat(),
+            "percent": percent_complete,
+        },
+    )
+    return report
+
+
+def visit_operator_for(actor, project):
+    """The operator a visit by this user is recorded for: a regional centre covering the project's
+    region where the user is centre staff, else the call's operator for its staff; None otherwise."""
+    from organizations.models import Operator
+
+    p = principal_for(actor)
+    centres = p.operator_ids_with(Role.CENTRE_STAFF)
+    if centres:
+        centre = (
+            Operator.objects.filter(pk__in=centres, regions_covered=project.region_id).order_by("pk").first()
+        )
+        if centre is not None:
+            return centre
+    if p.is_platform_admin or project.call.operator_id in p.operator_ids_with(*CALL_STAFF_ROLES):
+        return project.call.operator
+    return None
+
+
+@transaction.atomic
+def site_visit_record(actor, project, *, visited_on, findings, follow_up="", follow_up_due=None, photo=None):
+    """A regional centre covering the project's region (or the call's staff) records a visit."""
+    project = _lock(Project, project, "call__operator")
+    operator = visit_operator_for(actor, project)
+    if operator is None:
+        raise AccessDenied(
+            _(
+                "과제 소재 지역을 담당하는 지역센터 담당자나 공고를 운영하는 기관의 담당자만 현장 방문을 기록할 수 있습니다."
+            )
+        )
+    if project.status in (ProjectStatus.CLOSED, ProjectStatus.ABANDONED):
+        raise Conflict(_("종료된 과제입니다."), "project_closed")
+    _require_in_period(project, visited_on, "visited_on", _("방문일"))
+    if not (findings or "").strip():
+        raise DomainError(_("현장에서 확인한 내용을 적어 주십시오."), "findings_required", "findings")
+    follow_up = (follow_up or "").strip()
+    if follow_up and follow_up_due is None:
+        raise DomainError(
+            _("후속 조치를 적었으면 그 기한도 입력해 주십시오."), "follow_up_due_required", "follow_up_due"
+        )
+    if follow_up_due is not None and not follow_up:
+        raise DomainError(
+            _("후속 조치 기한에 맞는 후속 조치를 적어 주십시오."), "follow_up_required", "follow_up"
+        )
+    if follow_up_due is not None and follow_up_due < visited_on:
+        raise DomainError(
+            _("후속 조치 기한은 방문일과 같거나 그 뒤여야 합니다."),
+            "follow_up_due_before_visit",
+            "follow_up_due",
+        )
+    photo = _checked(photo, "photo", IMAGE_KINDS)
+    visit = SiteVisit(
+        project=project,
+        operator=operator,
+        visited_on=visited_on,
+        findings=findings.strip(),
+        follow_up=follow_up,
+        follow_up_due=follow_up_due,
+        recorded_by=actor,
+    )
+    if photo is not None:
+        visit.photo_name = photo.original_name[:200]
+        visit.photo.save(photo.name, photo, save=False)
+    full_clean(visit)
+    visit.save()
+    audit.record_create(actor, visit)
+    _notify(
+        _lead_users(project),
+        gettext_lazy("[SFMS] 현장 방문 결과: %(title)s"),
+        gettext_lazy(
+            "%(operator)s이(가) %(date)s에 '%(title)s' 과제 현장을 방문했습니다. SFMS에서 확인 내용과 후속 조치를 확인해 주십시오."
+        ),
+        {"title": project.title, "operator": operator.name_ko, "date": visited_on.isoformat()},
+    )
+    return visit

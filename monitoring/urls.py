@@ -18,4 +18,8 @@ urlpatterns = [
     path("tranches/<int:pk>/approve/", views.tranche_approve, name="tranche-approve"),
     path("tranches/<int:pk>/paid/", views.tranche_paid, name="tranche-paid"),
     path("milestones/<int:pk>/", views.milestone_edit, name="milestone-edit"),
+    path("<int:pk>/progress/add/", views.progress_report_add, name="progress-report-add"),
+    path("<int:pk>/visits/add/", views.site_visit_add, name="site-visit-add"),
+    path("progress/<int:pk>/evidence/", views.progress_evidence, name="progress-evidence"),
+    path("visits/<int:pk>/photo/", views.site_visit_photo, name="site-visit-photo"),
 ]

@@ -24,20 +24,30 @@ from evaluations.models import Decision, DecisionStatus
 from organizations.access import principal_for
 from organizations.errors import AccessDenied, Conflict, DomainError
 from organizations.models import Role
-from organizations.pages import paginate
+from organizations.pages import file_response, paginate
 from programs.models import Call
 from sfms.middleware import received_at
 
 from . import documents, services
-from .forms import AmendForm, MilestoneForm, PaidForm, ProjectCreateForm, ProjectFilterForm
+from .forms import (
+    AmendForm,
+    MilestoneForm,
+    PaidForm,
+    ProgressReportForm,
+    ProjectCreateForm,
+    ProjectFilterForm,
+    SiteVisitForm,
+)
 from .models import (
     Agreement,
     AgreementParty,
     AgreementStatus,
     Milestone,
     PartyRole,
+    ProgressReport,
     Project,
     ProjectStatus,
+    SiteVisit,
     Tranche,
     TrancheKind,
     TrancheStatus,
@@ -283,6 +293,10 @@ def _detail_context(request, project, **forms):
             t.paid_form = forms["paid_form"] if paid_target == t.pk else PaidForm(prefix=f"paid{t.pk}")
     milestones = list(project.milestones.order_by("order", "planned_on", "pk"))
     may_plan = (staff or lead) and open_project
+    # Both asked whatever the status, so the page's query count does not depend on it.
+    roles = services.reporter_roles_for(request.user, project)
+    roles = roles if project.status == ProjectStatus.IN_PROGRESS else []
+    may_visit = services.visit_operator_for(request.user, project) is not None and open_project
     return {
         "project": project,
         "snapshot_plan": (project.submission.snapshot or {}).get("plan") or {},
@@ -299,6 +313,12 @@ def _detail_context(request, project, **forms):
         "may_amend": staff and open_project,
         "milestone_form": forms.get("milestone_form") or MilestoneForm(prefix="milestone"),
         "amend_form": forms.get("amend_form") or AmendForm(prefix="amend"),
+        "reports": list(project.progress_reports.select_related("submitted_by")),
+        "visits": list(project.site_visits.select_related("operator")),
+        "report_roles": roles,
+        "report_form": forms.get("report_form") or ProgressReportForm(prefix="report", roles=roles),
+        "may_visit": may_visit,
+        "visit_form": forms.get("visit_form") or SiteVisitForm(prefix="visit"),
     }
 
 
@@ -480,6 +500,92 @@ def milestone_edit(request, pk):
     )
 
 
+# --- progress reports and site visits ---------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def progress_report_add(request, pk):
+    project = _project(request, pk)
+    roles = services.reporter_roles_for(request.user, project)
+    if not roles:
+        raise PermissionDenied(
+            str(gettext_lazy("진척 보고는 주관 도입기업과 협약 당사자인 공급기업의 담당자가 제출합니다."))
+        )
+    form = ProgressReportForm(request.POST, request.FILES, prefix="report", roles=roles)
+    if not form.is_valid():
+        return _detail(request, project, _form_errors(form), 400, report_form=form)
+    data = form.cleaned_data
+    report, exc = _call(
+        services.progress_report_submit,
+        request.user,
+        project,
+        reporter_role=data["reporter_role"],
+        period_end=data["period_end"],
+        percent_complete=data["percent_complete"],
+        spent=data["spent"],
+        work_done=data["work_done"],
+        issues=data["issues"],
+        evidence=data["evidence"] or None,
+        now=received_at(request),
+    )
+    if exc is not None:
+        errors = _service_error(exc, form, anchor="progress")
+        return _detail(request, project, errors, _status_for(exc), report_form=form)
+    messages.success(
+        request,
+        _("%(date)s 기준 진척 보고를 제출했습니다.") % {"date": report.period_end.isoformat()},
+    )
+    return _back(project, "#progress")
+
+
+@require_POST
+@login_required
+def site_visit_add(request, pk):
+    project = _project(request, pk)
+    if services.visit_operator_for(request.user, project) is None:
+        raise PermissionDenied(
+            str(
+                gettext_lazy(
+                    "현장 방문은 과제 소재 지역의 지역센터 담당자와 공고를 운영하는 기관의 담당자가 기록합니다."
+                )
+            )
+        )
+    form = SiteVisitForm(request.POST, request.FILES, prefix="visit")
+    if not form.is_valid():
+        return _detail(request, project, _form_errors(form), 400, visit_form=form)
+    data = form.cleaned_data
+    _visit, exc = _call(
+        services.site_visit_record,
+        request.user,
+        project,
+        visited_on=data["visited_on"],
+        findings=data["findings"],
+        follow_up=data["follow_up"],
+        follow_up_due=data["follow_up_due"],
+        photo=data["photo"] or None,
+    )
+    if exc is not None:
+        errors = _service_error(exc, form, anchor="visits")
+        return _detail(request, project, errors, _status_for(exc), visit_form=form)
+    messages.success(request, _("현장 방문을 기록했습니다. 주관 도입기업에 알렸습니다."))
+    return _back(project, "#visits")
+
+
+@require_safe
+@login_required
+def progress_evidence(request, pk):
+    report = _visible(request, ProgressReport, pk)
+    return file_response(report.evidence, report.evidence_name)
+
+
+@require_safe
+@login_required
+def site_visit_photo(request, pk):
+    visit = _visible(request, SiteVisit, pk)
+    return file_response(visit.photo, visit.photo_name)
+
+
 # The access walk (tests/test_access_walk.py) reads which model each object URL refers to.
 for _view, _model in (
     (project_detail, Project),
@@ -491,5 +597,9 @@ for _view, _model in (
     (tranche_approve, Tranche),
     (tranche_paid, Tranche),
     (milestone_edit, Milestone),
+    (progress_report_add, Project),
+    (site_visit_add, Project),
+    (progress_evidence, ProgressReport),
+    (site_visit_photo, SiteVisit),
 ):
     _view.sfms_model = _model
