@@ -554,3 +554,27 @@ def test_admin_is_read_only(client, project, users, staff, model):
     delete = reverse(f"admin:monitoring_{name}_delete", args=[row.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert model.objects.filter(pk=row.pk).exists()
+
+
+def test_the_project_page_keeps_a_constant_number_of_queries_with_reports_and_visits(
+    client, project, users, staff
+):
+    _report(users["lead"], project, period_end=days(30), percent_complete=10)
+    services.site_visit_record(staff, project, visited_on=days(30), findings="착수 점검")
+    client.force_login(users["supplier"])
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(_page(project))
+    assert [v for v, _l in page.context["report_form"].fields["reporter_role"].choices] == ["supplier"]
+    for n in range(3):
+        _report(users["lead"], project, period_end=days(20 - n), percent_complete=20 + n)
+        services.site_visit_record(
+            staff,
+            project,
+            visited_on=days(20 - n),
+            findings=f"점검 {n}",
+            photo=SimpleUploadedFile("p.png", PNG),
+        )
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(_page(project))
+    assert "점검 2" in text(response) and "22%" in text(response)
+    assert len(small) == len(large), [q["sql"][:120] for q in large.captured_queries]
