@@ -851,14 +851,20 @@ def conflict_declare(actor, assignment, *, reason, now=None):
 
 @transaction.atomic
 def assignment_open(actor, assignment, *, now=None):
-    """First look by the reviewer (recorded once)."""
+    """First look by the reviewer (recorded once, audited: who saw an application and when)."""
     if assignment.evaluator.user_id != actor.pk:
         return assignment
     if assignment.opened_at is None:
-        Assignment.objects.unrestricted().filter(pk=assignment.pk, opened_at=None).update(
-            opened_at=now or timezone.now()
-        )
-        assignment.refresh_from_db(fields=["opened_at"])
+        opened = now or timezone.now()
+        if (
+            Assignment.objects.unrestricted()
+            .filter(pk=assignment.pk, opened_at=None)
+            .update(opened_at=opened)
+        ):
+            assignment.opened_at = opened
+            audit.record_update(actor, assignment, {"opened_at": None}, reason="first opened")
+        else:
+            assignment.refresh_from_db(fields=["opened_at"])
     return assignment
 
 

@@ -962,3 +962,74 @@ def test_upheld_objection_reopens_the_sheets(client, staff, plan, stage, release
     assert decision.final is False
     sheets = client.get(url("assignment-list"), {"submission": decision.submission_id, "status": "assigned"})
     assert sheets.json()["count"] == 3
+
+
+def test_the_other_lists_keep_a_constant_number_of_queries(
+    client, operator, staff, track, plan, stage, reviewers
+):
+    """Seats, draws, interests, cost reviews, decisions' notes and objections, exclusions, reports,
+    stages and criteria for staff; the queue for a reviewer: the same number of queries with one
+    row of each as with three."""
+    from evaluations.models import EvaluationReport, Exclusion, MatchingNote, Objection
+
+    now = timezone.now()
+    reviewer = reviewers[0]
+    company = factories.make_company("관련기업")
+
+    def grow():
+        submission = factories.make_submitted(track)
+        extra = factories.make_evaluator(operator, "추가위원")
+        factories.seat(stage, extra, by=staff)
+        ev.assignment_draw(staff, stage)
+        ev.interest_declare(staff, reviewer, kind="professional", company=company)
+        Exclusion.objects.create(stage=stage, submission=submission, evaluator=extra, reason="no_expertise")
+        decision = Decision.objects.create(
+            plan=plan,
+            submission=submission,
+            track=track,
+            status="waitlisted",
+            government_share=1,
+            decided_by=staff,
+            decided_at=now,
+            released_at=now,
+        )
+        MatchingNote.objects.create(
+            decision=decision,
+            kind="other_track",
+            body="b",
+            respond_by=now + datetime.timedelta(days=3),
+            sent_by=staff,
+        )
+        Objection.objects.create(decision=decision, body="b", lodged_by=staff, lodged_at=now)
+        EvaluationReport.objects.create(plan=plan, kind="committee_report", requested_by=staff)
+
+    lists = [
+        (staff, "committee-seat-list", {"stage": stage.pk}),
+        (staff, "assignment-draw-list", {"stage": stage.pk}),
+        (staff, "evaluator-interest-list", {}),
+        (staff, "matching-note-list", {}),
+        (staff, "objection-list", {}),
+        (staff, "evaluation-report-list", {}),
+        (staff, "evaluation-stage-list", {}),
+        (staff, "evaluation-criterion-list", {}),
+        (staff, "evaluation-stage-exclusion-report", {"_pk": stage.pk}),
+        (reviewer.user, "reviewer-assignment-list", {}),
+    ]
+
+    def counts():
+        found = {}
+        for user, name, params in lists:
+            act_as(client, user)
+            params = dict(params)
+            target = url(name, params.pop("_pk")) if "_pk" in params else url(name)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(target, {**params, "page_size": 100})
+            assert response.status_code == 200, (name, response.content)
+            found[name] = len(queries)
+        return found
+
+    grow()
+    one = counts()
+    grow()
+    grow()
+    assert counts() == one

@@ -1179,3 +1179,18 @@ def test_trimmed_totals_and_tie_break_means_leave_out_the_same_two_sheets(
     assert result.trimmed is True
     assert result.total == D("70.00")  # mean of 60, 70, 80
     assert result.criteria["necessity"] == "14.00"  # 20 × mean(0.6, 0.7, 0.8), not × mean of all five
+
+
+def test_a_reviewers_first_look_is_recorded_once_and_audited(operator, staff, track, stage, reviewers):
+    submission = factories.make_submitted(track)
+    ev.assignment_draw(staff, stage, seed="look")
+    sheet = _live(stage, submission).first()
+    ev.assignment_open(staff, sheet)  # someone else looking records nothing
+    assert sheet.opened_at is None
+    ev.assignment_open(sheet.evaluator.user, sheet)
+    ev.assignment_open(sheet.evaluator.user, Assignment.objects.get(pk=sheet.pk))
+    events = AuditEvent.objects.filter(
+        content_type__model="assignment", object_id=str(sheet.pk), reason="first opened"
+    )
+    assert events.count() == 1
+    assert events.get().actor == sheet.evaluator.user and events.get().before == {"opened_at": None}
