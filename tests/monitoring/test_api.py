@@ -567,3 +567,21 @@ def test_the_tranches_and_parties_lists_keep_a_constant_number_of_queries(
     assert (parties[0], more_parties[0]) == (3, 9)
     assert tranches[1] == more_tranches[1]
     assert parties[1] == more_parties[1]
+
+
+def test_the_agreements_and_milestones_lists_keep_a_constant_number_of_queries(client, project, staff, track):
+    def add_milestone(p):
+        services.milestone_save(
+            staff, p, {"name": "MES 설치", "planned_on": p.starts_on + datetime.timedelta(days=30)}
+        )
+
+    act_as(client, staff)
+    add_milestone(project)
+    agreements, milestones = _count(client, "agreement-list"), _count(client, "milestone-list")
+    for n in range(2):
+        add_milestone(_another_project(track, staff, name=f"추가정밀{n}"))
+    more_agreements, more_milestones = _count(client, "agreement-list"), _count(client, "milestone-list")
+    assert (agreements[0], more_agreements[0]) == (1, 3)
+    assert (milestones[0], more_milestones[0]) == (1, 3)
+    assert agreements[1] == more_agreements[1]
+    assert milestones[1] == more_milestones[1]
