@@ -12,6 +12,10 @@ api_v1 = [
     path("", include("applications.api_urls")),
     path("", include("evaluations.api_urls")),
     path("", include("monitoring.api_urls")),
+    path("", include("inspections.api_urls")),
+    path("", include("outcomes.api_urls")),
+    path("", include("aftercare.api_urls")),
+    path("", include("sanctions.api_urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +28,10 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("projects/", include("monitoring.urls")),
+    path("projects/", include("inspections.urls")),
+    path("projects/", include("outcomes.urls")),
+    path("projects/", include("aftercare.urls")),
+    path("sanctions/", include("sanctions.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -347,3 +347,60 @@ def seat(stage, evaluator, *, by, pledge=True):
     if pledge:
         s = ev.pledge_sign(evaluator.user, s, agree=True)
     return s
+
+
+def make_project(
+    *, operator=None, region_code="41", starts_days_ago=40, in_force=True, share=50_000_000, lead_name=None
+):
+    """A project from a selected, confirmed and released Basic-track submission, made by the call's
+    staff. With `in_force` every party has accepted the agreement, so the project is in progress.
+
+    Returns a namespace: project, operator, staff, lead, lead_user, supplier (profile), supplier_user.
+    """
+    import datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from evaluations.models import Decision, EvaluationPlan
+    from monitoring import services as monitoring_services
+
+    operator = operator or make_operator(f"운영기관{next(_seq)}")
+    staff = make_member(Role.OPERATOR_STAFF, operator=operator)
+    call = make_call(operator, status="open", opens_in_days=-1, closes_in_days=10)
+    track = make_track(call, "basic")
+    lead = make_company(lead_name or f"도입기업{next(_seq)}", region_code=region_code)
+    lead_user = make_member(Role.SME_MEMBER, company=lead)
+    supplier = make_supplier(f"공급기업{next(_seq)}")
+    supplier_user = make_member(Role.SUPPLIER_MEMBER, company=supplier.company)
+    submission = make_submitted(track, lead, user=lead_user, supplier=supplier)
+    now = timezone.now()
+    decision = Decision.objects.create(
+        plan=EvaluationPlan.objects.get_or_create(call=call)[0],
+        submission=submission,
+        track=track,
+        status="selected",
+        government_share=share,
+        decided_by=staff,
+        decided_at=now,
+        final=True,
+        finalised_at=now,
+        released_at=now,
+    )
+    starts_on = timezone.localdate() - datetime.timedelta(days=starts_days_ago)
+    project = monitoring_services.project_create(staff, decision, starts_on=starts_on)
+    if in_force:
+        users = {"operator": staff, "lead": lead_user, "supplier": supplier_user}
+        for party in project.agreements.get().parties.all():
+            monitoring_services.agreement_accept(users[party.role], party, ip="203.0.113.7")
+        project.refresh_from_db()
+    return SimpleNamespace(
+        project=project,
+        operator=operator,
+        staff=staff,
+        call=call,
+        lead=lead,
+        lead_user=lead_user,
+        supplier=supplier,
+        supplier_user=supplier_user,
+    )

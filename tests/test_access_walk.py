@@ -25,7 +25,7 @@ from organizations.models import (
     Role,
     User,
 )
-from tests import factories
+from tests import factories, walk_parts
 
 ROLES = [None, *Role.values]  # None = anonymous
 COMPANY_SIDE = {Role.SME_MEMBER, Role.SUPPLIER_MEMBER, Role.LARGE_FIRM_MEMBER}
@@ -415,6 +415,8 @@ def _register_monitoring(foreign, member_b, submission, decision):
             ),
         }
     )
+    for part in walk_parts.modules():
+        part.register(foreign, member_b, project)
 
 
 def _register_suppliers(foreign):
@@ -649,6 +651,7 @@ def _monitoring_markers(foreign):
         (foreign[mm.Milestone], "외부일정LEAK"),
         (foreign[mm.ProgressReport], "외부진척LEAK"),
         (foreign[mm.SiteVisit], "외부방문LEAK"),
+        *[pair for part in walk_parts.modules() for pair in part.markers(foreign)],
     ]
 
 

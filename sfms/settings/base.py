@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "applications",
     "evaluations",
     "monitoring",
+    "inspections",
+    "outcomes",
+    "aftercare",
+    "sanctions",
 ]
 
 MIDDLEWARE = [
