@@ -344,3 +344,52 @@ class SiteVisit(PartOfProject, models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.visited_on}"
+
+
+class RiskKind(models.TextChoices):
+    MILESTONE_OVERDUE = "milestone_overdue", _("마일스톤 지연")
+    REPORT_MISSING = "report_missing", _("진척 보고 누락")
+    BUDGET_VARIANCE = "budget_variance", _("예산 집행 편차")
+    NO_SITE_VISIT = "no_site_visit", _("현장 방문 없음")
+
+
+class RiskSeverity(models.TextChoices):
+    WARNING = "warning", _("주의")
+    CRITICAL = "critical", _("심각")
+
+
+class RiskFlag(PartOfProject, models.Model):
+    """A risk the scheduled check found on a project in progress (monitoring/risks.py decides).
+
+    One open row per project and `key` (kind and subject, e.g. "milestone_overdue:3"): each run
+    refreshes it, closes it when the risk is gone, and the reminder e-mail goes once per flag."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="risk_flags"
+    )
+    kind = models.CharField(_("위험 유형"), max_length=20, choices=RiskKind.choices, db_index=True)
+    key = models.CharField(_("식별 키"), max_length=80)
+    severity = models.CharField(_("심각도"), max_length=10, choices=RiskSeverity.choices)
+    since = models.DateField(_("발생일"))
+    message = models.TextField(_("내용"))
+    first_seen_at = models.DateTimeField(_("최초 확인일시"))
+    last_seen_at = models.DateTimeField(_("최근 확인일시"))
+    resolved_at = models.DateTimeField(_("해소일시"), null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(_("알림 발송일시"), null=True, blank=True)
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("위험 신호")
+        verbose_name_plural = _("위험 신호")
+        ordering = ["project_id", "resolved_at", "kind", "since", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "key"],
+                condition=Q(resolved_at__isnull=True),
+                name="one_open_risk_flag_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()}"
