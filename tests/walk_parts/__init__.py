@@ -1,11 +1,12 @@
-"""Tenant B's objects for the apps that hang off a project (inspections, outcomes, aftercare,
+"""Tenant B's objects for the parts that hang off a project (change requests, risk flags,
+inspections, outcomes, aftercare,
 sanctions). Each app's module here defines `register(foreign, member_b, project)`, which adds its
 foreign objects to `foreign`, and `markers(foreign)`, which returns (object, text) pairs whose text
 must never appear to a role the object is hidden from. The access walk calls every module listed."""
 
 import importlib
 
-PARTS = ("inspections", "outcomes", "aftercare", "sanctions")
+PARTS = ("changes", "risks", "inspections", "outcomes", "aftercare", "sanctions")
 
 
 def modules():
