@@ -87,6 +87,32 @@ def _draft(track, company, user, supplier, title, *, kpis=True):
     return application
 
 
+def submit_demo(track, company, admin, supplier, title, *, now=None):
+    """A complete application by `admin` for `company` with `supplier` accepted, submitted (at `now`,
+    when a past call's history is replayed) and its eligibility checked. Returns the submission."""
+    application = _draft(track, company, admin, supplier, title)
+    application.declarations = DECLARATIONS
+    application.save(update_fields=["declarations"])
+    application.members.update(status=MemberStatus.ACCEPTED)
+    for required in track.call.required_documents.all():
+        if required.advancement_only:
+            continue
+        document = ApplicationDocument(
+            application=application,
+            kind=required.kind,
+            original_name=f"{required.get_kind_display()}.pdf",
+            size=len(DEMO_PDF),
+            sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+            uploaded_by=admin,
+        )
+        document.file.save(f"demo-{application.pk}-{required.kind}.pdf", ContentFile(DEMO_PDF), save=False)
+        document.save()
+    submission, _ = services.application_submit(admin, application, idempotency_key="demo", now=now)
+    run = submission.eligibility_runs.get()
+    services.eligibility_run(run.pk)
+    return submission
+
+
 @transaction.atomic
 def seed_demo():
     """Returns the number of applications created."""
@@ -119,27 +145,6 @@ def seed_demo():
             annual_revenue=employees * 250_000_000,
             has_production_facility=True,
         )
-        application = _draft(track, company, admin, supplier, f"{name} 스마트공장 기초 구축")
-        application.declarations = DECLARATIONS
-        application.save(update_fields=["declarations"])
-        application.members.update(status=MemberStatus.ACCEPTED)
-        for required in call.required_documents.all():
-            if required.advancement_only:
-                continue
-            document = ApplicationDocument(
-                application=application,
-                kind=required.kind,
-                original_name=f"{required.get_kind_display()}.pdf",
-                size=len(DEMO_PDF),
-                sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
-                uploaded_by=admin,
-            )
-            document.file.save(
-                f"demo-{application.pk}-{required.kind}.pdf", ContentFile(DEMO_PDF), save=False
-            )
-            document.save()
-        submission, _ = services.application_submit(admin, application, idempotency_key="demo")
-        run = submission.eligibility_runs.get()
-        services.eligibility_run(run.pk)
+        submit_demo(track, company, admin, supplier, f"{name} 스마트공장 기초 구축")
         created += 1
     return created
