@@ -59,3 +59,10 @@ app.add_periodic_task(
     name="evaluations.daily_upkeep",
     expires=3600,
 )
+# Daily: the one-year outcome survey to each lead SME whose project completed a year ago, and reminders.
+app.add_periodic_task(
+    crontab(hour=8, minute=20),
+    app.signature("outcomes.send_surveys"),
+    name="outcomes.send_surveys",
+    expires=3600,
+)
