@@ -39,6 +39,8 @@ def navigation_for(principal, user=None):
         items.append((_("내 평가"), reverse("evaluations:reviewer-home")))
     if principal.has_role(Role.CENTRE_STAFF):
         items.append((_("지역 신청 현황"), reverse("applications:centre-list")))
+    if user is not None and _is_inspector(user):
+        items.append((_("내 점검"), reverse("inspections:my-inspections")))
     if principal.is_operator_side or principal.is_platform_admin:
         items.append((_("과제 관리"), reverse("monitoring:project-list")))
     if principal.is_platform_admin or (user is not None and reviewer_operator_ids(user)):
@@ -50,3 +52,10 @@ def navigation_for(principal, user=None):
         items.append((_("소속 기관"), reverse("organizations:my-operator")))
     items.append((_("API 문서"), reverse("api-docs")))
     return items
+
+
+def _is_inspector(user):
+    """Users appointed as the supervising inspector of a final inspection (inspections app)."""
+    from inspections.models import FinalInspection
+
+    return FinalInspection.objects.unrestricted().filter(inspector=user).exists()
