@@ -190,6 +190,7 @@ def application_facts(application, submission):
     """The facts the call's rules run on: the company as it is now (a re-run sees corrected data),
     the frozen documents and declarations, and each named supplier's registration status now."""
     from programs.selectors import applicant_facts
+    from sanctions.selectors import restriction_facts
     from suppliers.models import SupplierProfile
 
     snapshot = submission.snapshot
@@ -216,6 +217,13 @@ def application_facts(application, submission):
         # an application frozen without the answer leaves it unknown, for the operator to check.
         prior_supports=_prior_supports(snapshot["declarations"].get("prior_supports")),
         declarations=snapshot["declarations"],
+        restrictions=restriction_facts(
+            [
+                (application.lead_id, snapshot["lead"]["name"], "lead"),
+                *((m["company"]["id"], m["company"]["name"], m["role"]) for m in snapshot["members"]),
+            ],
+            base.today,
+        ),
     )
 
 

@@ -45,6 +45,8 @@ def navigation_for(principal, user=None):
         items.append((_("과제 관리"), reverse("monitoring:project-list")))
     if principal.is_platform_admin or (user is not None and reviewer_operator_ids(user)):
         items.append((_("공급기업 심사"), reverse("suppliers:review-queue")))
+    if principal.has_role(Role.OPERATOR_ADMIN, Role.OPERATOR_STAFF) or principal.is_platform_admin:
+        items.append((_("제재·환수 관리"), reverse("sanctions:home")))
     if principal.is_operator_side or principal.is_platform_admin:
         items.append((_("기업 목록"), reverse("organizations:company-list")))
         items.append((_("감사 기록"), reverse("organizations:audit-list")))

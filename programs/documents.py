@@ -203,7 +203,7 @@ def describe_rule(kind, params) -> str:
 
 
 def rule_label(kind) -> str:
-    ko, en = eligibility.RULE_LABELS.get(kind, (kind, kind))
+    ko, en = eligibility.RULE_LABELS.get(kind) or eligibility.BUILTIN_LABELS.get(kind, (kind, kind))
     return en if _english() else ko
 
 

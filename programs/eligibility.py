@@ -95,6 +95,15 @@ RULE_LABELS = {
     "declarations": ("확약 사항", "Declarations"),
 }
 
+# Built-in checks: not configurable by a call, they run on every call's rule set (evaluate_rules).
+RESTRICTION_KIND = "no_restriction"  # fits EligibilityResult.kind (24)
+BUILTIN_LABELS = {RESTRICTION_KIND: ("사업 참여 제한", "Participation restriction")}
+RESTRICTION_ROLES = {
+    "lead": ("주관기업", "lead"),
+    "supplier": ("공급기업", "supplier"),
+    "large_firm": ("컨소시엄 참여기업", "consortium member"),
+}
+
 # Manufacturing is KSIC section C, divisions 10–34: the programme's definition of "a factory".
 MANUFACTURING_DIVISIONS = tuple(f"C{n}" for n in range(10, 35))
 _KSIC_RE = re.compile(r"^[A-Z]\d{2}$")
@@ -131,6 +140,21 @@ class PriorSupport:
 
 
 @dataclass(frozen=True)
+class RestrictionFact:
+    """A participation restriction (sanctions app) on a company taking part: as "lead", "supplier"
+    or "large_firm". In force from starts_on to ends_on, both included, until lifted_on."""
+
+    name: str
+    role: str
+    starts_on: date
+    ends_on: date
+    lifted_on: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on and (self.lifted_on is None or day < self.lifted_on)
+
+
+@dataclass(frozen=True)
 class ApplicantFacts:
     """What is known about an applicant; None means "not known yet", which makes a rule ask for
     review instead of failing, so a half-filled profile gets useful guidance."""
@@ -150,6 +174,9 @@ class ApplicantFacts:
     suppliers: tuple[SupplierFact, ...] | None = None
     prior_supports: tuple[PriorSupport, ...] | None = None
     declarations: Mapping[str, bool] | None = None
+    # Restrictions on the lead and its consortium; None when not looked up (the built-in check is
+    # then left out). When known, the check runs whatever rules the call configured.
+    restrictions: tuple[RestrictionFact, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -975,8 +1002,39 @@ def evaluate_rule(kind: str, params: Mapping | None, facts: ApplicantFacts) -> R
     return RuleResult(kind, outcome, reason_ko, reason_en)
 
 
+def restriction_check(facts: ApplicantFacts) -> RuleResult:
+    """The built-in participation-restriction check: fail when the lead or any consortium company
+    is under a restriction in force on `facts.today`, naming who and until when (never why)."""
+    hits = sorted(
+        (r for r in facts.restrictions or () if r.in_force_on(facts.today)), key=lambda r: (r.ends_on, r.name)
+    )
+    if not hits:
+        return RuleResult(
+            RESTRICTION_KIND,
+            Outcome.PASS,
+            "사업 참여 제한을 받고 있는 기업이 없습니다.",
+            "No company taking part is under a participation restriction.",
+        )
+
+    def role(r, i):
+        return RESTRICTION_ROLES.get(r.role, (r.role, r.role))[i]
+
+    ko = ", ".join(f"{r.name}({role(r, 0)}, {r.ends_on.isoformat()}까지)" for r in hits)
+    en = ", ".join(f"{r.name} ({role(r, 1)}, until {r.ends_on.isoformat()})" for r in hits)
+    return RuleResult(
+        RESTRICTION_KIND,
+        Outcome.FAIL,
+        f"사업 참여 제한 기간 중인 기업은 신청하거나 컨소시엄에 참여할 수 없습니다: {ko}. "
+        "제한 기간이 끝난 뒤 신청하거나 다른 기업으로 바꿔 주십시오.",
+        f"A company under a participation restriction cannot apply or take part in a consortium: {en}. "
+        "Apply after the restriction ends or choose another company.",
+    )
+
+
 def evaluate_rules(rules: Iterable, facts: ApplicantFacts) -> list[RuleResult]:
-    """Evaluate a rule set in order. Each rule is (kind, params) or a mapping {"kind", "params"}."""
+    """Evaluate a rule set in order. Each rule is (kind, params) or a mapping {"kind", "params"}.
+    When the facts carry restrictions, the built-in restriction check runs last, whatever the call
+    configured; it adds a result only when it fails (someone taking part is restricted)."""
     results = []
     for rule in rules:
         if isinstance(rule, Mapping):
@@ -984,6 +1042,10 @@ def evaluate_rules(rules: Iterable, facts: ApplicantFacts) -> list[RuleResult]:
         else:
             kind, params = rule
         results.append(evaluate_rule(kind, params, facts))
+    if facts.restrictions is not None:
+        check = restriction_check(facts)
+        if check.outcome != Outcome.PASS:  # a pass adds nothing to read: the call's rules stand
+            results.append(check)
     return results
 
 

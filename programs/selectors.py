@@ -101,9 +101,10 @@ def call_facts(call):
     )
 
 
-def applicant_facts(company, track, *, today, level=None, has=None):
+def applicant_facts(company, track, *, today, level=None, has=None, restrictions=None):
     """What is known about a company before it applies: documents, suppliers, past support and
-    declarations are not known yet, so those rules answer "needs review" rather than guess."""
+    declarations are not known yet, so those rules answer "needs review" rather than guess.
+    `restrictions` (sanctions.selectors.restriction_facts) adds the built-in restriction check."""
     has = has or {}
     return eligibility.ApplicantFacts(
         today=today,
@@ -117,6 +118,7 @@ def applicant_facts(company, track, *, today, level=None, has=None):
         has_mes=has.get("has_mes", company.has_mes),
         has_erp=has.get("has_erp", company.has_erp),
         has_data_collection=has.get("has_data_collection", company.has_data_collection),
+        restrictions=restrictions,
     )
 
 
@@ -157,6 +159,9 @@ def recommendations(company, *, now=None, estimate=None, queryset=None):
         )
     )
     facts = company_facts(company, estimate=estimate)
+    from sanctions.selectors import restriction_facts
+
+    restrictions = restriction_facts([(company.pk, company.name, "lead")], timezone.localdate(now))
     rows = []
     for call in calls:
         fit = diagnosis.fit_for_call(facts, call_facts(call), now=now)
@@ -165,7 +170,12 @@ def recommendations(company, *, now=None, estimate=None, queryset=None):
         if track is not None:
             has = {k: getattr(facts, k) for k in ("has_mes", "has_erp", "has_data_collection")}
             applicant = applicant_facts(
-                company, track, today=timezone.localdate(now), level=facts.level, has=has
+                company,
+                track,
+                today=timezone.localdate(now),
+                level=facts.level,
+                has=has,
+                restrictions=restrictions,
             )
             results = eligibility.evaluate_rules(rules_for_track(call, track), applicant)
         rows.append((call, fit, results))

@@ -36,8 +36,15 @@ class TechDomainQuerySet(ScopedQuerySet):
 
 
 class SupplierProfileQuerySet(ScopedQuerySet):
-    def searchable(self):
-        return self.filter(status="registered")
+    def searchable(self, today=None):
+        """Registered suppliers whose company is not under a participation restriction in force
+        today (sanctions): a restricted supplier disappears from search until it ends or is lifted."""
+        from django.utils import timezone
+
+        from sanctions.selectors import restricted_company_ids
+
+        restricted = restricted_company_ids(today or timezone.localdate())
+        return self.filter(status="registered").exclude(company_id__in=restricted)
 
     def visible_to(self, user):
         p = principal_for(user)
