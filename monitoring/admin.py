@@ -11,7 +11,16 @@ from django.contrib import admin
 from organizations.access import principal_for
 from organizations.admin import AuditedModelAdmin
 
-from .models import Agreement, AgreementParty, Milestone, ProgressReport, Project, SiteVisit, Tranche
+from .models import (
+    Agreement,
+    AgreementParty,
+    Milestone,
+    ProgressReport,
+    Project,
+    RiskFlag,
+    SiteVisit,
+    Tranche,
+)
 
 
 class ScopedAdmin(AuditedModelAdmin):
@@ -159,3 +168,13 @@ class SiteVisitAdmin(ReadOnlyAdmin):
     list_filter = ["operator"]
     search_fields = ["project__title", "project__submission__receipt_number", "findings"]
     list_select_related = ["project", "operator", "recorded_by"]
+
+
+@admin.register(RiskFlag)
+class RiskFlagAdmin(ReadOnlyAdmin):
+    """Kept by the daily risk check (monitoring/risk_check.py) only: shown, never edited here."""
+
+    list_display = ["project", "kind", "severity", "since", "first_seen_at", "resolved_at", "reminded_at"]
+    list_filter = ["kind", "severity", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["project__title", "project__submission__receipt_number", "message"]
+    list_select_related = ["project"]

@@ -23,10 +23,12 @@ from rest_framework import mixins, parsers, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from applications.documents import zip_response
 from organizations.pages import file_response
 from sfms.middleware import received_at
 
-from . import services
+from . import dossier, services
+from .dashboard import open_flag_count
 from .filters import (
     AgreementFilter,
     AgreementPartyFilter,
@@ -108,7 +110,9 @@ def _projects(queryset):
         queryset.select_related("call", "lead", "region", "submission")
         .defer("submission__snapshot")
         .annotate(
-            agreement_version=_latest_agreement("version"), agreement_status=_latest_agreement("status")
+            agreement_version=_latest_agreement("version"),
+            agreement_status=_latest_agreement("status"),
+            open_risk_flags=open_flag_count(),
         )
     )
 
@@ -166,6 +170,16 @@ class ProjectViewSet(ReadMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin
             request.user, data["decision"], starts_on=data.get("starts_on"), now=received_at(request)
         )
         return self._read(project.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY, **REFUSED})
+    @action(detail=True, methods=["get"])
+    def dossier(self, request, pk=None):
+        """The project dossier for auditors: a zip with every agreement version (PDF), progress
+        reports and evidence, site visits and photos, tranches, milestones, risk flags, the other
+        apps' records and the audit trail, with a SHA-256 manifest. Staff of the call, the regional
+        centre of the project's region and platform admins; built synchronously; audited."""
+        spool, name = dossier.download(request.user, self.get_object(), ip=client_ip(request))
+        return zip_response(spool, name)
 
 
 # --- agreements ----------------------------------------------------------------------------------

@@ -261,6 +261,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     status_label = _label("get_status_display")
     agreement_version = serializers.IntegerField(read_only=True, allow_null=True)
     agreement_status = _code(AgreementStatus.choices, allow_null=True)
+    open_risk_flags = serializers.IntegerField(read_only=True, help_text="Open risk flags (risk-flags).")
 
     class Meta:
         model = Project
@@ -285,6 +286,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "inspection_passed_at",
             "agreement_version",
             "agreement_status",
+            "open_risk_flags",
             "created_at",
         ]
         read_only_fields = fields

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_dossier
 
 app_name = "monitoring"
 
@@ -22,4 +22,5 @@ urlpatterns = [
     path("<int:pk>/visits/add/", views.site_visit_add, name="site-visit-add"),
     path("progress/<int:pk>/evidence/", views.progress_evidence, name="progress-evidence"),
     path("visits/<int:pk>/photo/", views.site_visit_photo, name="site-visit-photo"),
+    path("<int:pk>/dossier/", views_dossier.project_dossier, name="project-dossier"),
 ]

@@ -9,6 +9,7 @@ GOV.UK error summary with the service's words (nothing changed). Success is POST
 """
 
 import ipaddress
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,14 +29,13 @@ from organizations.pages import file_response, paginate
 from programs.models import Call
 from sfms.middleware import received_at
 
-from . import documents, services
+from . import dashboard, documents, services
 from .forms import (
     AmendForm,
     MilestoneForm,
     PaidForm,
     ProgressReportForm,
     ProjectCreateForm,
-    ProjectFilterForm,
     SiteVisitForm,
 )
 from .models import (
@@ -144,7 +144,7 @@ def project_list(request):
     p = principal_for(request.user)
     visible = Project.objects.visible_to(request.user)
     calls = Call.objects.filter(pk__in=visible.values("call_id")).order_by("-opens_at", "-pk")
-    form = ProjectFilterForm(request.GET or None, calls=calls)
+    form = dashboard.DashboardFilterForm(request.GET or None, calls=calls)
     qs = form.apply(visible).select_related("lead", "region", "call", "submission")
     qs = qs.prefetch_related(
         Prefetch(
@@ -152,19 +152,23 @@ def project_list(request):
             queryset=Agreement.objects.defer("terms")
             .order_by("-version")
             .prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.order_by("pk"))),
-        )
+        ),
+        dashboard.prefetch_open_flags(),
+        dashboard.prefetch_open_milestones(),
     )
     page = paginate(request, qs)
     for project in page.object_list:
         project.agreement_state = _agreement_state(project)
+        project.next_action = dashboard.next_action(project)
     company_side = not (p.is_platform_admin or p.is_operator_side)
     return render(
         request,
         T + "project_list.html",
         {
-            "filter": form,
+            "filter": SimpleNamespace(form=form),  # includes/filter_form.html reads `filter.form`
             "page": page,
             "result_count": page.paginator.count,
+            "summary": dashboard.summary(visible),
             "heading": _("내 과제") if company_side else _("과제 관리"),
             "company_side": company_side,
             "can_create": p.is_platform_admin or p.has_role(*CALL_STAFF_ROLES),

@@ -66,3 +66,10 @@ app.add_periodic_task(
     name="outcomes.send_surveys",
     expires=3600,
 )
+# Daily: the risk check opens, refreshes and resolves projects' risk flags and reminds each new one once.
+app.add_periodic_task(
+    crontab(hour=7, minute=30),
+    app.signature("monitoring.check_risks"),
+    name="monitoring.check_risks",
+    expires=3600,
+)
