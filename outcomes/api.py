@@ -12,8 +12,10 @@ values of one moment entered together, and the one-year surveys (read-only).
 Every object is read inside `visible_to(user)`; every write goes through `outcomes.services`.
 """
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -22,6 +24,7 @@ from rest_framework.response import Response
 
 from monitoring.filters import ProjectPartFilter
 from monitoring.models import Project
+from organizations.errors import AccessDenied
 from sfms.middleware import received_at
 
 from . import services
@@ -43,8 +46,6 @@ REFUSED = {
 
 
 def indicators_of(queryset):
-    from django.db.models import Prefetch
-
     values = OutcomeValue.objects.unrestricted().select_related("entered_by")
     return queryset.prefetch_related(Prefetch("values", queryset=values))
 
@@ -101,9 +102,9 @@ class OutcomeIndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         """The project's indicators from its frozen submission, once its agreement is in force."""
         project = _valid(ProjectInputSerializer, request)["project"]
         if not (services.is_lead(request.user, project) or services.is_staff(request.user, project)):
-            from organizations.errors import AccessDenied
-
-            raise AccessDenied()
+            raise AccessDenied(
+                _("성과 지표는 주관 도입기업 담당자나 공고를 운영하는 기관의 담당자가 만듭니다.")
+            )
         services.indicators_prepare(request.user, project, now=received_at(request))
         return self._overview(project)
 

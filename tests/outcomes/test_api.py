@@ -44,6 +44,10 @@ def test_the_lead_prepares_and_lists_indicators_and_outsiders_see_none(client, w
     assert client.get(reverse("outcome-indicator-list")).json()["count"] == 0
     assert client.get(reverse("outcome-indicator-detail", args=[defect["id"]])).status_code == 404
     assert post(client, "outcome-indicator-prepare", {"project": w.project.pk}).status_code == 400
+    act_as(client, w.supplier_user)  # sees the project, does not keep its outcomes
+    assert post(client, "outcome-indicator-prepare", {"project": w.project.pk}).status_code == 403
+    overview = client.get(reverse("outcome-indicator-overview"), {"project": w.project.pk})
+    assert overview.status_code == 200 and len(overview.json()["indicators"]) == 9
 
 
 def test_wrong_values_are_400_with_a_message_per_field_and_nothing_saved(client, w):
