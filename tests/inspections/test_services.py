@@ -272,3 +272,31 @@ def test_balance_tranche_is_approved_only_after_the_pass(w):
     monitoring_services.tranche_request(w.lead_user, balance)
     approved = monitoring_services.tranche_approve(w.staff, balance)
     assert approved.status == "approved"
+
+
+# --- dossier ------------------------------------------------------------------------------------
+
+
+def test_dossier_entries_hold_the_inspection_and_its_evidence(w, centre_user):
+    import json
+
+    from inspections import dossier
+
+    services.interim_check_record(
+        centre_user, w.project, checked_on=days(0), findings="정상", progress="on_track"
+    )
+    inspection = appoint(w)
+    item = inspection.items.get(key="evidence")
+    services.checklist_item_save(
+        w.evaluator.user, item, checked=True, evidence=SimpleUploadedFile("확인서.pdf", factories.PDF_BYTES)
+    )
+    conditional(w, inspection)
+    files = dict(dossier.entries(w.project))
+    data = json.loads(files["inspections/inspections.json"])
+    assert data["interim_checks"][0]["findings"] == "정상"
+    final = data["final_inspections"][0]
+    assert (final["inspector"], final["status"], final["supplier_score"]) == ("김감리", "conditional", 4)
+    assert [c["key"] for c in final["checklist"]] == ["installed", "data", "kpis", "evidence"]
+    assert final["corrective_actions"][0]["description"] == "보완 1"
+    evidence = final["checklist"][3]["evidence"]
+    assert files[evidence].startswith(b"%PDF")
