@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from monitoring import outcomes as rules
 from monitoring.models import AgreementStatus, Project
 from organizations.errors import AccessDenied, DomainError
 from sfms.middleware import received_at
@@ -99,6 +100,7 @@ def _context(request, project, forms=None, today=None):
         )
     survey = OutcomeSurvey.objects.unrestricted().filter(project=project).first()
     return {
+        "averages": _averages(rows),
         "project": project,
         "rows": [
             {
@@ -122,6 +124,30 @@ def _context(request, project, forms=None, today=None):
         "is_lead": lead,
         "is_staff": staff,
     }
+
+
+def _averages(rows):
+    """The firm's latest figure beside the programme's published average, for the indicators that
+    have one (monitoring.outcomes.PROGRAMME_AVERAGES)."""
+    out = []
+    for r in rows:
+        average = rules.PROGRAMME_AVERAGES.get(r.indicator.code)
+        if average is None:
+            continue
+        moment = Moment.ONE_YEAR if r.terms.one_year is not None else Moment.COMPLETION
+        measure = rules.programme_measure(r.indicator.code, r.terms.baseline, getattr(r.terms, moment.value))
+        verdict = rules.compare_to_programme(r.indicator.code, measure)
+        unit = r.indicator.unit if average.measure == rules.CHANGE else "%"
+        out.append(
+            {
+                "name": r.indicator.name,
+                "average": f"{average.improvement}{unit}",
+                "measure": "—" if measure is None else f"{measure}{unit}",
+                "moment": moment.label if measure is not None else "",
+                "verdict": rules.COMPARISON_LABELS[verdict] if verdict else "—",
+            }
+        )
+    return out
 
 
 def _page(request, project, errors=(), status=200, forms=None):

@@ -135,3 +135,65 @@ def test_the_admin_is_read_only(client, w, model):
         client.post(reverse(f"admin:outcomes_{model}_delete", args=[obj.pk]), {"post": "yes"}).status_code
         == 403
     )
+
+
+def test_the_programme_averages_are_compared(client, w):
+    services.indicators_prepare(w.lead_user, w.project)
+    k = ids(w.project)
+    services.values_enter(
+        w.lead_user, w.project, "baseline", {k["productivity"]: "100", k["employment"]: "10"}
+    )
+    to_inspection(w.project)
+    services.values_enter(
+        w.lead_user,
+        w.project,
+        "completion",
+        {
+            k["defect_rate"]: "1.5",
+            k["utilisation"]: "88",
+            k["lead_time"]: "3",
+            k["productivity"]: "150",
+            k["employment"]: "12",
+        },
+    )
+    client.force_login(w.lead_user)
+    body = text(client.get(page(w.project.pk)))
+    # productivity +50.0 % against the programme's 29.0 %; employment +2 persons against 2.1 (±10 %)
+    assert "생산성 29.0% 50.0% (완료 시점) 사업 평균보다 높음" in body
+    assert "고용 2.1명 2.0명 (완료 시점) 사업 평균과 비슷함" in body
+    assert "불량률 42.1% 66.7% (완료 시점) 사업 평균보다 높음" in body
+
+
+def test_an_empty_form_says_nothing_was_entered(client, w):
+    services.indicators_prepare(w.lead_user, w.project)
+    client.force_login(w.lead_user)
+    response = client.post(reverse("outcomes:values-baseline", args=[w.project.pk]), {})
+    assert response.status_code == 400
+    assert summary(response) == ["입력한 값이 없습니다. 측정한 값을 하나 이상 입력해 주십시오."]
+
+
+def test_the_page_keeps_a_constant_number_of_queries(client, w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.indicators_prepare(w.lead_user, w.project)
+    client.force_login(w.staff)
+    client.get(page(w.project.pk))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page(w.project.pk)).status_code == 200
+        return len(queries)
+
+    before = count()
+    k = ids(w.project)
+    passed(w.project)
+    services.values_enter(
+        w.lead_user,
+        w.project,
+        "completion",
+        {k["defect_rate"]: "1.5", k["utilisation"]: "88", k["lead_time"]: "3"},
+    )
+    services.surveys_send(today=YEAR_LATER)
+    services.values_enter(w.lead_user, w.project, "baseline", {k["sales"]: "100", k["employment"]: "3"})
+    assert count() == before + 0
