@@ -178,3 +178,17 @@ class RiskFlagAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "severity", ("resolved_at", admin.EmptyFieldListFilter)]
     search_fields = ["project__title", "project__submission__receipt_number", "message"]
     list_select_related = ["project"]
+
+
+from .models import ChangeRequest  # noqa: E402 (appended with the change requests)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdmin):
+    """Filed, approved, rejected and withdrawn through `monitoring.changes` only (paths, the
+    agreement version it issues, audit, notifications)."""
+
+    list_display = ["project", "kind", "path", "status", "requested_by", "requested_at", "decided_at"]
+    list_filter = ["kind", "path", "status", "project__call__operator"]
+    search_fields = ["project__title", "project__submission__receipt_number", "reason"]
+    list_select_related = ["project", "requested_by"]

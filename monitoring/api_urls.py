@@ -3,7 +3,7 @@ per URL) so every id is resolved inside its own model's `visible_to(user)`."""
 
 from rest_framework.routers import SimpleRouter
 
-from . import api, api_risks
+from . import api, api_changes, api_risks
 
 router = SimpleRouter()
 router.register("projects", api.ProjectViewSet, basename="project")
@@ -13,6 +13,7 @@ router.register("tranches", api.TrancheViewSet, basename="tranche")
 router.register("milestones", api.MilestoneViewSet, basename="milestone")
 router.register("progress-reports", api.ProgressReportViewSet, basename="progress-report")
 router.register("site-visits", api.SiteVisitViewSet, basename="site-visit")
+router.register("change-requests", api_changes.ChangeRequestViewSet, basename="change-request")
 router.register("risk-flags", api_risks.RiskFlagViewSet, basename="risk-flag")
 
 urlpatterns = router.urls

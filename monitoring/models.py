@@ -393,3 +393,86 @@ class RiskFlag(PartOfProject, models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.get_kind_display()}"
+
+
+class ChangeKind(models.TextChoices):
+    SUPPLIER = "supplier", _("공급기업 변경")
+    ADDRESS = "address", _("공장 주소 변경")
+    EXTENSION = "extension", _("수행 기간 연장")
+    CEO = "ceo", _("대표자 변경")
+    BANK = "bank", _("지원금 입금 계좌 변경")
+    OTHER = "other", _("기타 협약 변경")
+
+
+class ChangePath(models.TextChoices):
+    APPROVAL = "approval", _("운영기관 승인")
+    COMPANY = "company", _("기업 자체 기록")
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("승인 대기")
+    APPROVED = "approved", _("승인")
+    REJECTED = "rejected", _("반려")
+    WITHDRAWN = "withdrawn", _("철회")
+    RECORDED = "recorded", _("기록(즉시 반영)")
+
+
+class ChangeRequest(PartOfProject, models.Model):
+    """A change to a project in progress, filed by the lead SME. The kind (and for an extension, its
+    length) decides the path (monitoring.rules.change_path): the operator approves it, or the
+    company records it and it takes effect at once. Either way the change is applied to the project
+    and a new agreement version is issued naming this request; `agreement` is that version."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("과제"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("변경 유형"), max_length=12, choices=ChangeKind.choices)
+    path = models.CharField(_("처리 경로"), max_length=10, choices=ChangePath.choices)
+    status = models.CharField(_("상태"), max_length=10, choices=ChangeStatus.choices, db_index=True)
+    values = models.JSONField(_("변경 내용"), default=dict)
+    previous = models.JSONField(_("변경 전 내용"), default=dict, blank=True)
+    reason = models.TextField(_("변경 사유"))
+    evidence = models.FileField(_("증빙 파일"), upload_to=evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField(_("증빙 파일명"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("신청자"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("신청일시"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("처리자"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("처리일시"), null=True, blank=True)
+    decision_reason = models.TextField(_("처리 사유"), blank=True)
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("반영한 협약 차수"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ProjectPartQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("변경 신청")
+        verbose_name_plural = _("변경 신청")
+        ordering = ["project_id", "-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(path="approval") & ~Q(status="recorded")) | Q(path="company", status="recorded"),
+                name="change_status_fits_path",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()} #{self.pk}"
+
+    @property
+    def applied(self):
+        return self.status in (ChangeStatus.APPROVED, ChangeStatus.RECORDED)

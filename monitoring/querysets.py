@@ -36,6 +36,11 @@ def project_filter(principal, prefix=""):
                 f"{prefix}submission__application__members__status": "accepted",
             }
         )
+        # A supplier brought in by an approved change request is a party to a later version only.
+        from .models import AgreementParty
+
+        parties = AgreementParty.objects.unrestricted().filter(company_id__in=members)
+        q |= Q(**{f"{prefix}pk__in": parties.values("agreement__project_id")})
         granted = True
     staff = principal.operator_ids_with(*CALL_STAFF_ROLES)
     if staff:

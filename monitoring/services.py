@@ -137,7 +137,7 @@ def agreement_terms(project):
     snapshot = submission.snapshot
     review = getattr(submission, "cost_review", None)  # None when no cost review
     members = [m for m in snapshot.get("members", []) if m.get("status") == "accepted"]
-    return {
+    terms = {
         "receipt_number": submission.receipt_number,
         "call": {"reference": project.call.reference, "title_ko": project.call.title_ko},
         "parties": [
@@ -164,19 +164,36 @@ def agreement_terms(project):
         "obligations": [str(o) for o in rules.OBLIGATIONS],
         "kpis": snapshot.get("kpis", []),
     }
+    from .changes import amend_terms  # changes imports this module
+
+    return amend_terms(project, terms)  # approved and recorded change requests
 
 
 @transaction.atomic
-def agreement_issue(actor, project, *, reason="", now=None):
-    """A new version for every party to accept; an unsigned earlier version is withdrawn."""
+def agreement_issue(actor, project, *, reason="", now=None, change=None):
+    """A new version for every party to accept; an unsigned earlier version is withdrawn.
+
+    `change`: the approved or recorded change request this version carries (monitoring/changes.py
+    has checked who may act). A company's own record (rules.needs_reacceptance is false) comes into
+    force at once, replacing the version in force, unless another version is awaiting acceptance:
+    then the new one carries both changes and awaits every party."""
     project = _lock(Project, project, "call__operator", "submission")
-    _require_staff(actor, project)
+    if change is None:
+        _require_staff(actor, project)
     if project.status in (ProjectStatus.CLOSED, ProjectStatus.ABANDONED):
         raise Conflict(_("종료된 과제의 협약은 바꿀 수 없습니다."), "project_closed")
     latest = Agreement.objects.unrestricted().filter(project=project).order_by("-version").first()
     if latest is not None and not (reason or "").strip():
         raise DomainError(_("협약을 변경하는 사유를 적어 주십시오."), "reason_required", "reason")
-    for pending in Agreement.objects.unrestricted().filter(project=project, status=AgreementStatus.AWAITING):
+    now = now or timezone.now()
+    awaiting = Agreement.objects.unrestricted().filter(project=project, status=AgreementStatus.AWAITING)
+    at_once = change is not None and not rules.needs_reacceptance(change.path) and not awaiting.exists()
+    if at_once:
+        for old in Agreement.objects.unrestricted().filter(project=project, status=AgreementStatus.IN_FORCE):
+            old.status = AgreementStatus.SUPERSEDED
+            old.save(update_fields=["status"])
+            audit.record_transition(actor, old, "status", AgreementStatus.IN_FORCE, old.status, reason=reason)
+    for pending in awaiting:
         pending.status = AgreementStatus.SUPERSEDED
         pending.save(update_fields=["status"])
         audit.record_transition(
@@ -189,7 +206,9 @@ def agreement_issue(actor, project, *, reason="", now=None):
         terms=terms,
         reason=reason,
         issued_by=actor,
-        issued_at=now or timezone.now(),
+        issued_at=now,
+        status=AgreementStatus.IN_FORCE if at_once else AgreementStatus.AWAITING,
+        in_force_at=now if at_once else None,
     )
     audit.record_create(actor, agreement, reason=reason)
     for party in terms["parties"]:
@@ -200,6 +219,16 @@ def agreement_issue(actor, project, *, reason="", now=None):
             operator=project.call.operator if party["role"] == PartyRole.OPERATOR else None,
             name=party["name"],
         )
+        if at_once:
+            _notify(
+                _party_users(row),
+                gettext_lazy("[SFMS] 협약 변경 반영: %(title)s"),
+                gettext_lazy(
+                    "'%(title)s' 과제의 협약이 변경되어 %(version)s차 협약이 바로 효력을 가집니다(다시 동의할 필요 없음). 변경 사유: %(reason)s"
+                ),
+                {"title": project.title, "version": agreement.version, "reason": reason},
+            )
+            continue
         _notify(
             _party_users(row),
             gettext_lazy("[SFMS] 협약 동의 요청: %(title)s"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_dossier
+from . import views, views_changes, views_dossier
 
 app_name = "monitoring"
 
@@ -23,4 +23,10 @@ urlpatterns = [
     path("progress/<int:pk>/evidence/", views.progress_evidence, name="progress-evidence"),
     path("visits/<int:pk>/photo/", views.site_visit_photo, name="site-visit-photo"),
     path("<int:pk>/dossier/", views_dossier.project_dossier, name="project-dossier"),
+    path("<int:pk>/changes/", views_changes.change_list, name="change-list"),
+    path("changes/<int:pk>/", views_changes.change_detail, name="change-detail"),
+    path("changes/<int:pk>/approve/", views_changes.change_approve, name="change-approve"),
+    path("changes/<int:pk>/reject/", views_changes.change_reject, name="change-reject"),
+    path("changes/<int:pk>/withdraw/", views_changes.change_withdraw, name="change-withdraw"),
+    path("changes/<int:pk>/evidence/", views_changes.change_evidence, name="change-evidence"),
 ]
