@@ -135,6 +135,15 @@ def _resolve_supplier(project, values):
             "supplier_not_registered",
             "supplier",
         )
+    from sanctions.selectors import restricted_company_ids
+
+    if restricted_company_ids(timezone.localdate()).filter(company_id=profile.company_id).exists():
+        raise DomainError(
+            _("%(name)s은(는) 사업 참여 제한 기간 중이어서 새 공급기업으로 정할 수 없습니다.")
+            % {"name": profile.company.name},
+            "supplier_restricted",
+            "supplier",
+        )
     suppliers = current_suppliers(project)
     if profile.company_id in {c for c, _name in suppliers}:
         raise DomainError(

@@ -164,6 +164,30 @@ def test_supplier_must_be_registered_and_not_already_a_party(p):
     )
 
 
+def test_a_restricted_supplier_cannot_come_in(p):
+    from sanctions.models import Restriction
+
+    barred = factories.make_supplier("제한공급기업")
+    Restriction.objects.create(
+        company=barred.company,
+        operator=p.operator,
+        reason_kind=Restriction._meta.get_field("reason_kind").choices[0][0],
+        reason="거짓 보고",
+        starts_on=timezone.localdate() - datetime.timedelta(days=1),
+        ends_on=timezone.localdate() + datetime.timedelta(days=365),
+        imposed_by=p.staff,
+        imposed_at=timezone.now(),
+    )
+    _refused(
+        DomainError,
+        f"{barred.company.name}은(는) 사업 참여 제한 기간 중이어서 새 공급기업으로 정할 수 없습니다.",
+        _submit,
+        p,
+        "supplier",
+        {"supplier": barred.pk},
+    )
+
+
 def test_address_change_and_reject_with_reason(p):
     change = _submit(p, "address", {"postcode": "13487", "address": "경기도 성남시 분당구 판교로 1"})
     assert change.path == "approval"
