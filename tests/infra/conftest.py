@@ -18,7 +18,7 @@ from sfms.celery import app as celery_app
 
 REPO = Path(__file__).resolve().parents[2]
 # A Redis database of its own, so neither the dev worker (db 0) nor other test runs take our tasks.
-TEST_BROKER_URL = os.environ.get("SFMS_TEST_CELERY_BROKER_URL", settings.REDIS_URL.rsplit("/", 1)[0] + "/3")
+TEST_BROKER_URL = settings.SFMS_TEST_CELERY_BROKER_URL
 WORKER_READY_TIMEOUT = 30
 
 
