@@ -50,6 +50,7 @@ def _inspection(inspection):
                 "checked": item.checked,
                 "note": item.note,
                 "evidence": _evidence_path(inspection, item) if item.evidence else None,
+                "evidence_name": item.evidence_name,
                 "checked_at": _at(item.checked_at),
             }
             for item in inspection.items.all()
@@ -96,6 +97,9 @@ def entries(project) -> list[tuple[str, bytes]]:
     for inspection in inspections:
         for item in inspection.items.all():
             if item.evidence:
-                with item.evidence.open("rb") as fh:
-                    out.append((_evidence_path(inspection, item), fh.read()))
+                try:
+                    with item.evidence.open("rb") as fh:
+                        out.append((_evidence_path(inspection, item), fh.read()))
+                except OSError:  # missing from storage: the JSON still names it; not fatal
+                    continue
     return out

@@ -56,11 +56,14 @@ def _text(value, code, field, message):
     return value
 
 
+def _unique(users):
+    return list({u.pk: u for u in users}.values())
+
+
 def _people(project, inspection=None):
-    users = {u.pk: u for u in [*_lead_users(project), *_staff_users(project)]}
-    if inspection is not None:
-        users[inspection.inspector_id] = inspection.inspector
-    return list(users.values())
+    """The lead's and the call staff's users (and the inspector), each once."""
+    extra = [inspection.inspector] if inspection is not None else []
+    return _unique([*_lead_users(project), *_staff_users(project), *extra])
 
 
 # --- interim check -------------------------------------------------------------------------------
@@ -520,7 +523,7 @@ def action_plan(actor, action, *, plan, now=None):
     _transition(actor, action, to, ["plan", "planned_at"])
     audit.record_update(actor, action, before)
     _notify(
-        [inspection.inspector],
+        _unique([inspection.inspector, *_staff_users(project)]),
         gettext_lazy("[SFMS] 시정 조치 계획 제출: %(title)s"),
         gettext_lazy("'%(title)s' 과제의 시정 조치 계획이 제출되었습니다: %(text)s"),
         {"title": project.title, "text": action.description[:80]},
@@ -540,7 +543,7 @@ def action_report(actor, action, *, result, now=None):
     action.result, action.reported_at = result, now or timezone.now()
     _transition(actor, action, to, ["result", "reported_at"])
     _notify(
-        [inspection.inspector],
+        _unique([inspection.inspector, *_staff_users(project)]),
         gettext_lazy("[SFMS] 시정 조치 결과 보고: %(title)s"),
         gettext_lazy(
             "'%(title)s' 과제의 시정 조치 결과가 보고되었습니다. 확인하거나 보완을 요청해 주십시오: %(text)s"
@@ -573,7 +576,7 @@ def action_review(actor, action, *, confirm, note="", now=None):
     if passed:
         _mark_passed(actor, project, inspection, now, _("모든 시정 조치 확인"))
     _notify(
-        _lead_users(project) + (_staff_users(project) if passed else []),
+        _unique(_lead_users(project) + (_staff_users(project) if passed else [])),
         gettext_lazy("[SFMS] 시정 조치 확인: %(title)s"),
         gettext_lazy("'%(title)s' 과제의 시정 조치 '%(text)s': %(outcome)s"),
         {

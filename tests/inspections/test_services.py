@@ -235,6 +235,8 @@ def test_conditional_pass_actions_plan_report_return_confirm_then_passed(w):
     _refused(AccessDenied, "주관 도입기업", services.action_plan, inspector, a1, plan="계획")
     _refused(DomainError, "조치 계획을 적어", services.action_plan, lead, a1, plan=" ")
     services.action_plan(lead, a1, plan="센서 교체")
+    for user in (inspector, w.staff):
+        assert Notification.objects.filter(recipient=user, subject__contains="시정 조치 계획").count() == 1
     _refused(Conflict, None, services.action_review, inspector, a1, confirm=True)
     services.action_report(lead, a1, result="교체 완료")
     _refused(AccessDenied, "감리 점검자만", services.action_review, lead, a1, confirm=True)
@@ -300,3 +302,14 @@ def test_dossier_entries_hold_the_inspection_and_its_evidence(w, centre_user):
     assert final["corrective_actions"][0]["description"] == "보완 1"
     evidence = final["checklist"][3]["evidence"]
     assert files[evidence].startswith(b"%PDF")
+
+
+def test_dossier_survives_an_evidence_file_missing_from_storage(w):
+    from inspections import dossier
+
+    inspection = appoint(w)
+    ChecklistItem.objects.filter(inspection=inspection, key="data").update(
+        evidence="projects/gone/inspection/none.pdf", evidence_name="사라진파일.pdf"
+    )
+    paths = [path for path, _content in dossier.entries(w.project)]
+    assert paths == ["inspections/inspections.json"]
