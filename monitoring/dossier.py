@@ -83,6 +83,19 @@ CHUNK = 1024 * 1024
 # --- who ------------------------------------------------------------------------------------------
 
 
+# Records the regional centre may not read on the pages, so its copy of the dossier leaves them out:
+# unfair-practice reports (the reporting firm and the call's staff only) and participation
+# restrictions (the imposing operator and the restricted firm only).
+CONFIDENTIAL_MODELS = ("aftercare.unfairpracticereport", "sanctions.restriction")
+CONFIDENTIAL_PARTS = ("sanctions/restrictions.csv",)
+
+
+def sees_confidential(user, project):
+    """The call's operator staff and platform admins get the whole dossier."""
+    p = principal_for(user)
+    return p.is_platform_admin or project.call.operator_id in p.operator_ids_with(*CALL_STAFF_ROLES)
+
+
 def may_download(user, project):
     """Staff of the call's operator, centre staff covering the project's region, platform admins."""
     p = principal_for(user)
@@ -423,17 +436,25 @@ def _provider(module_name):
         return None
 
 
-def _app_entries(z, folder, module_name, project, linked):
+def _label(model):
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def _app_entries(z, folder, module_name, project, linked, *, confidential=True):
     """The provider module's entries under `folder`, or else the rows of the `linked` models."""
     module = _provider(module_name)
     if module is not None:
         for path, content in module.entries(project):
             path = str(path).lstrip("/")
-            z.add(path if path.startswith(f"{folder}/") else f"{folder}/{path}", content)
+            path = path if path.startswith(f"{folder}/") else f"{folder}/{path}"
+            if confidential or path not in CONFIDENTIAL_PARTS:
+                z.add(path, content)
         return
     from django.core import serializers
 
     for model, paths in linked:
+        if not confidential and _label(model) in CONFIDENTIAL_MODELS:
+            continue
         rows = list(_rows_of(model, paths, project))
         if rows:
             z.add(
@@ -442,9 +463,11 @@ def _app_entries(z, folder, module_name, project, linked):
             )
 
 
-def _audit_trail(z, project, linked):
+def _audit_trail(z, project, linked, *, confidential=True):
     q = Q(content_type=ContentType.objects.get_for_model(Project), object_id=str(project.pk))
     for model, paths in linked:
+        if not confidential and _label(model) in CONFIDENTIAL_MODELS:
+            continue
         ids = [str(pk) for pk in _rows_of(model, paths, project).values_list("pk", flat=True)]
         if ids:
             q |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
@@ -491,8 +514,9 @@ def _audit_trail(z, project, linked):
 # --- build and download ---------------------------------------------------------------------------
 
 
-def build(project):
-    """The dossier as a rewound temporary file (the caller closes it) and the manifest rows."""
+def build(project, *, confidential=True):
+    """The dossier as a rewound temporary file (the caller closes it) and the manifest rows. Without
+    `confidential`, the CONFIDENTIAL_MODELS' records and audit events are left out."""
     project = (
         Project.objects.unrestricted()
         .select_related("call__operator", "lead", "region", "submission")
@@ -511,8 +535,8 @@ def build(project):
         for app_label in PART_APPS:
             if apps.is_installed(app_label):
                 theirs = [(m, p) for m, p in linked if m._meta.app_label == app_label]
-                _app_entries(z, app_label, f"{app_label}.dossier", project, theirs)
-        _audit_trail(z, project, linked)
+                _app_entries(z, app_label, f"{app_label}.dossier", project, theirs, confidential=confidential)
+        _audit_trail(z, project, linked, confidential=confidential)
         rows = list(z.rows)
         return z.close(), rows
     except Exception:
@@ -534,7 +558,7 @@ def download(actor, project, *, ip=None):
                 "플랫폼 관리자만 내려받을 수 있습니다."
             )
         )
-    spool, rows = build(project)
+    spool, rows = build(project, confidential=sees_confidential(actor, project))
     digest = hashlib.sha256()
     for chunk in iter(lambda: spool.read(CHUNK), b""):
         digest.update(chunk)

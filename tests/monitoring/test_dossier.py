@@ -163,10 +163,12 @@ def test_another_apps_entries_are_included_through_its_dossier_module(world, mon
 
 
 def test_rows_without_a_dossier_module_are_dumped_as_json(world, monkeypatch):
-    """Change requests have no `monitoring.changes_dossier` yet: every monitoring model this module
-    does not write itself is dumped under changes/records/. Shown with milestones treated so."""
+    """Without a provider module, every monitoring model this module does not write itself is dumped
+    under changes/records/. Shown with the change-request provider taken away and milestones treated
+    so."""
     from monitoring.models import Milestone as M
 
+    monkeypatch.setattr(dossier, "CHANGES_MODULE", "monitoring.no_such_dossier_module")
     monkeypatch.setattr(dossier, "OWN_MODELS", tuple(m for m in dossier.OWN_MODELS if m is not M))
     archive = unzip(dossier.build(world.project)[0])
     (row,) = json.loads(archive.read("changes/records/milestone.json"))
@@ -249,3 +251,49 @@ def test_a_project_without_reports_or_visits_still_builds(client):
     assert rows(archive, "progress/reports.csv") == []
     assert json.loads(archive.read("progress/reports.json")) == []
     assert "agreement/v1-협약서.pdf" in archive.namelist()
+
+
+def test_the_centres_copy_leaves_out_unfair_practice_reports_and_restrictions(world, centre_user):
+    """What the centre may not read on the pages is not in its copy; the call's staff get all of it."""
+    from aftercare import services as aftercare_services
+    from sanctions import services as sanctions_services
+
+    p = world.project
+    report = aftercare_services.unfair_report(
+        world.lead_user, p, reported_company=world.supplier.company, description="부당한 추가 비용 요구기밀"
+    )
+    restriction = sanctions_services.restriction_impose(
+        world.staff,
+        company=world.supplier.company,
+        reason_kind="false_report",
+        reason="허위 보고기밀",
+        project=p,
+    )
+
+    def trail_types(archive):
+        return {row["object_type"] for row in rows(archive, "audit/audit_trail.csv")}
+
+    staff_copy = unzip(dossier.download(world.staff, p)[0])
+    assert "sanctions/restrictions.csv" in staff_copy.namelist()
+    assert {"aftercare.unfairpracticereport", "sanctions.restriction"} <= trail_types(staff_copy)
+
+    centre_copy = unzip(dossier.download(centre_user, p)[0])
+    assert "sanctions/restrictions.csv" not in centre_copy.namelist()
+    assert not {"aftercare.unfairpracticereport", "sanctions.restriction"} & trail_types(centre_copy)
+    for name in centre_copy.namelist():
+        body = centre_copy.read(name)
+        assert "기밀".encode() not in body, name
+    assert report.pk and restriction.pk
+
+
+def test_change_requests_come_from_their_provider(world):
+    from monitoring import changes
+
+    changes.change_request_submit(
+        world.lead_user, world.project, kind="ceo", values={"ceo_name": "이한빛"}, reason="대표이사 선임"
+    )
+    archive = unzip(dossier.build(world.project)[0])
+    (row,) = rows(archive, "changes/change_requests.csv")
+    assert "이한빛" in json.dumps(row, ensure_ascii=False)
+    assert json.loads(archive.read("changes/change_requests.json"))[0]["kind"] == "ceo"
+    assert not [n for n in archive.namelist() if n.startswith("changes/records/")]
