@@ -415,10 +415,12 @@ def _lead_users(project):
 
 
 def supplier_company_ids(project):
-    """Supplier companies that are parties to the project's agreement (any version)."""
+    """Supplier companies that are parties to the project's latest agreement version: a supplier
+    replaced through a change request no longer reports, rates or is rated on the project."""
+    latest = Agreement.objects.unrestricted().filter(project=project).order_by("-version").values("pk")[:1]
     return set(
         AgreementParty.objects.unrestricted()
-        .filter(agreement__project=project, role=PartyRole.SUPPLIER)
+        .filter(agreement__in=latest, role=PartyRole.SUPPLIER)
         .values_list("company_id", flat=True)
     )
 

@@ -142,6 +142,10 @@ def test_supplier_change_replaces_the_party_and_the_new_supplier_accepts(p):
     party = change.agreement.parties.get(role="supplier")
     services.agreement_accept(new_user, party)
     assert party.agreement.parties.filter(accepted_at__isnull=False).count() == 1
+    # the replaced supplier no longer reports on the project; the new one does
+    assert services.supplier_company_ids(p.project) == {new.company_id}
+    assert services.reporter_roles_for(p.supplier_user, p.project) == []
+    assert services.reporter_roles_for(new_user, p.project) == ["supplier"]
 
 
 def test_supplier_must_be_registered_and_not_already_a_party(p):
