@@ -62,8 +62,11 @@ def entries(project) -> list[tuple[str, bytes]]:
             }
         )
         if change.evidence:
-            with change.evidence.open("rb") as handle:
-                files.append((evidence, handle.read()))
+            try:
+                with change.evidence.open("rb") as handle:
+                    files.append((evidence, handle.read()))
+            except OSError:  # missing from storage: the JSON still names it; not fatal
+                pass
     header = [
         "번호",
         "변경 유형",

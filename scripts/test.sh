@@ -13,4 +13,6 @@ $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "Model changes without migrations:"; $PY manage.py makemigrations --check --dry-run; exit 1; }
 $PY manage.py spectacular --validate --fail-on-warn --file /dev/null
 echo "[test] pytest"
-exec .venv/bin/pytest "$@"
+# Two workers (pytest-xdist) sharing out single tests, so the long access walk (one test per role) spreads;
+# each worker has its own test database, Redis databases and media folder (sfms/settings/test.py).
+exec .venv/bin/pytest -n "${SFMS_TEST_WORKERS:-2}" --dist load "$@"
