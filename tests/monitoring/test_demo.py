@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring import demo
-from monitoring.models import Project, ProgressReport, SiteVisit
+from monitoring.models import ProgressReport, Project, SiteVisit
 from programs.models import Call
 
 pytestmark = pytest.mark.django_db
