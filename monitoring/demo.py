@@ -3,8 +3,8 @@ projects to open:
 
 - 한빛정밀 (the demo SME login, 경남) with the demo supplier: agreement in force, advance paid, two
   progress reports, milestones (one done, one overdue) and a site visit by the 경남 centre;
-- 청우기계 (경남): in progress for seven months with no report and no visit, so the risk check has
-  something to flag;
+- 청우기계 (경남): in progress for five months with no report and no visit and a milestone overdue,
+  flagged by the risk check run at the end;
 - 경남주물 (경남): agreement issued, waiting for the parties to accept.
 
 The 2025 call's history is replayed: it is opened for the moment of the submissions (dated inside its
@@ -23,7 +23,7 @@ from organizations.models import Company, Membership, Role, User
 from organizations.rules import complete_business_number
 from programs.models import Call, CallStatus
 
-from . import services
+from . import risk_check, services
 from .models import Project, ReporterRole
 
 CALL = "2025-kosmo-001"
@@ -172,4 +172,6 @@ def seed_demo():
         _select(call, submissions["gyeongnam"], staff, now),
         starts_on=today + datetime.timedelta(days=7),
     )
+    # What the daily check would find this morning, so the dashboards show risk flags at once.
+    risk_check.check_risks(project_ids=[hanbit.pk, cheongwoo.pk], today=today)
     return 3

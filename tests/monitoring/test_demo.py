@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from monitoring import demo
-from monitoring.models import ProgressReport, Project, SiteVisit
+from monitoring.models import ProgressReport, Project, RiskFlag, SiteVisit
 from programs.models import Call
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,8 @@ def test_seed_demo_creates_three_projects_once_and_leaves_the_call_concluded():
     assert SiteVisit.objects.filter(project=hanbit, operator__code="centre-gyeongnam").count() == 1
     assert hanbit.milestones.filter(done_on__isnull=False).count() == 1
     assert projects["청우기계"].status == "in_progress"
+    flagged = set(RiskFlag.objects.filter(project=projects["청우기계"]).values_list("kind", flat=True))
+    assert {"milestone_overdue", "report_missing", "no_site_visit"} <= flagged
     assert projects["경남주물"].status == "agreement"
     assert Call.objects.get(reference="2025-kosmo-001").status == "concluded"
     assert demo.seed_demo() == 0  # idempotent
