@@ -25,7 +25,14 @@ def csp_errors(page):
             errors.append(message.text)
 
     page.on("console", on_console)
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+
+    def on_failed(request):
+        # A request the browser itself abandons because the page moved on (the favicon fetch when a
+        # click navigates away at once, on a slow machine) is not a blocked one.
+        if request.failure != "net::ERR_ABORTED":
+            errors.append(f"failed: {request.url} ({request.failure})")
+
+    page.on("requestfailed", on_failed)
     return errors
 
 
